@@ -1,0 +1,57 @@
+# Regimes — two commands: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEV := DJANGO_DEBUG=1
+
+.PHONY: run test serve lint format bench migrations-check check-python content demo
+
+check-python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null || { \
+	  echo "Regimes needs Python 3.12 or newer (Django 6); '$(PYTHON)' is $$($(PYTHON) --version 2>&1)."; \
+	  echo "Install one with 'pyenv install 3.13' (the repo's .python-version then selects it)"; \
+	  echo "or 'apt-get install python3.13', then run make again (or pass PYTHON=/path/to/python3.13)."; \
+	  exit 1; }
+
+$(BIN)/python: | check-python
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+## run: set everything up (venv, database, content, demo accounts) and serve on :8000
+run: $(VENV)/.runtime
+	$(DEV) $(BIN)/python manage.py migrate --noinput
+	$(DEV) $(BIN)/python manage.py load_content
+	$(DEV) $(BIN)/python manage.py create_demo_accounts
+	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	$(DEV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## test: the whole suite (unit, view, browser) on PostgreSQL when reachable
+test: $(VENV)/.dev
+	./scripts/test.sh
+
+## serve: production settings under gunicorn, static files collected (loopback, no TLS)
+serve: $(VENV)/.runtime
+	./scripts/serve.sh
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(DEV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+format: $(VENV)/.dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: $(VENV)/.dev
+	./scripts/bench.sh

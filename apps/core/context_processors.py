@@ -1,0 +1,24 @@
+from apps.core.roles import Action, may
+
+NAV = [
+    ("Lessons", "/lessons/"),
+    ("Cases", "/cases/"),
+    ("Compare", "/compare/"),
+    ("Quizzes", "/quizzes/"),
+    ("Lab", "/lab/"),
+    ("Glossary", "/glossary/"),
+    ("Search", "/search/"),
+]
+
+
+def roles(request):
+    """Role answers and the navigation, so templates never test groups or paths themselves."""
+    user = getattr(request, "user", None)
+    path = getattr(request, "path", "")
+    return {
+        "can_teach": user is not None and may(user, Action.TEACH),
+        "can_curate": user is not None and may(user, Action.CURATE),
+        "nav_items": [
+            {"label": label, "href": href, "current": path.startswith(href)} for label, href in NAV
+        ],
+    }

@@ -1,0 +1,82 @@
+"""Who may do what. Views and templates ask `may()`; nothing else checks roles."""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import models, transaction
+
+CURATED_APPS = ("lessons", "cases", "reversion")
+
+
+class Role(models.TextChoices):
+    STUDENT = "Student"
+    INSTRUCTOR = "Instructor"
+    CURATOR = "Curator"
+
+
+class Action(models.TextChoices):
+    TAKE_QUIZZES = "take_quizzes"
+    TEACH = "teach"
+    CURATE = "curate"
+
+
+ROLE_ACTIONS = {
+    Role.STUDENT: [Action.TAKE_QUIZZES],
+    Role.INSTRUCTOR: [Action.TAKE_QUIZZES, Action.TEACH],
+    Role.CURATOR: [Action.TAKE_QUIZZES, Action.CURATE],
+}
+
+
+def may(user, action: Action) -> bool:
+    """True when `user` is signed in, active and holds the permission behind `action`.
+
+    Superusers may do everything (Django's has_perm already says so).
+    """
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.has_perm(f"core.{action}")
+
+
+def role_permissions(role: Role) -> list[Permission]:
+    perms = list(
+        Permission.objects.filter(
+            content_type__app_label="core", codename__in=[str(a) for a in ROLE_ACTIONS[role]]
+        )
+    )
+    if role == Role.CURATOR:
+        perms += Permission.objects.filter(content_type__app_label__in=CURATED_APPS)
+    return perms
+
+
+def sync_role_groups() -> None:
+    """Create the three role groups and give each exactly its permissions (idempotent)."""
+    for role in Role:
+        group, _ = Group.objects.get_or_create(name=role.value)
+        group.permissions.set(role_permissions(role))
+
+
+def sync_role_groups_after_migrate(sender, **kwargs) -> None:
+    # post_migrate fires once per app; permissions of later apps exist only by the last call,
+    # so syncing every time keeps the groups complete whatever the app order.
+    sync_role_groups()
+
+
+@transaction.atomic
+def grant_role(user, role: Role) -> None:
+    """Put `user` in the role's group; curators also get admin access (is_staff)."""
+    group, _ = Group.objects.get_or_create(name=role.value)
+    user.groups.add(group)
+    if role == Role.CURATOR and not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+
+
+def user_roles(user) -> list[str]:
+    if not user.is_authenticated:
+        return []
+    return sorted(g.name for g in user.groups.all())
+
+
+def make_new_user_a_student(sender, instance, created, raw=False, **kwargs) -> None:
+    """Every new account starts as a Student."""
+    if created and not raw:
+        group, _ = Group.objects.get_or_create(name=Role.STUDENT.value)
+        instance.groups.add(group)

@@ -1,0 +1,58 @@
+// Small, dependency-free behaviour layered on htmx. Every page works without it.
+(function () {
+  "use strict";
+
+  function errorBox() {
+    return document.getElementById("htmx-error");
+  }
+
+  function showError(message) {
+    var box = errorBox();
+    if (!box) return;
+    box.textContent = message;
+    box.hidden = false;
+  }
+
+  function clearError() {
+    var box = errorBox();
+    if (box && !box.hidden) box.hidden = true;
+  }
+
+  // A failed htmx request must never fail silently.
+  document.addEventListener("htmx:responseError", function (event) {
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    var messages = {
+      400: "That request was not accepted. Please check what you entered.",
+      403: "You are not allowed to do that. Are you still signed in?",
+      404: "That page could not be found.",
+      409: "That was already done, so nothing changed.",
+      413: "That was too large to send.",
+      429: "Too many requests. Please wait a moment and try again.",
+    };
+    showError(messages[status] || "Something went wrong on our side (error " + status + "). Please try again.");
+  });
+
+  document.addEventListener("htmx:sendError", function () {
+    showError("Could not reach the server. Check your connection; we will keep trying.");
+  });
+
+  document.addEventListener("htmx:timeout", function () {
+    showError("The server took too long to answer. Please try again.");
+  });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (event.detail.successful) clearError();
+  });
+
+  // After a swap, move focus to the new content's heading when it asks for it,
+  // so keyboard and screen-reader users land where the change happened.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var target = event.detail.target;
+    if (!target) return;
+    var focusable = target.querySelector("[data-focus-after-swap]") || (target.hasAttribute("data-focus-after-swap") ? target : null);
+    if (focusable) {
+      if (!focusable.hasAttribute("tabindex")) focusable.setAttribute("tabindex", "-1");
+      focusable.focus({ preventScroll: false });
+    }
+  });
+})();

@@ -1,0 +1,50 @@
+from hypothesis import given
+from hypothesis import strategies as st
+
+from apps.core.markup import render_inline, render_markdown, sanitize_html
+
+PAYLOADS = [
+    "<script>alert(1)</script>",
+    '<img src=x onerror="alert(1)">',
+    '<a href="javascript:alert(1)">x</a>',
+    "[x](javascript:alert(1))",
+    '<svg onload="alert(1)"><circle/></svg>',
+    '<div hx-get="/admin/" hx-trigger="load">x</div>',
+    '<p style="background:url(javascript:alert(1))">x</p>',
+    '<iframe src="https://example.com"></iframe>',
+    "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    '<a href="  JaVaScRiPt:alert(1)">x</a>',
+]
+
+
+def test_markdown_keeps_headings_anchors_and_links():
+    rendered = render_markdown("## Why it matters {#why}\n\nSee [anarchy](/glossary/anarchy/).")
+    assert '<h2 id="why">Why it matters</h2>' in rendered.html
+    assert '<a href="/glossary/anarchy/">anarchy</a>' in rendered.html
+    assert rendered.toc == [{"id": "why", "title": "Why it matters"}]
+
+
+def test_every_xss_payload_comes_out_inert():
+    for payload in PAYLOADS:
+        html = render_markdown(payload).html.lower()
+        for bad in (
+            "<script",
+            "onerror",
+            "onload",
+            "javascript:",
+            "hx-",
+            "style=",
+            "<iframe",
+            "data:",
+        ):
+            assert bad not in html, (payload, html)
+
+
+def test_inline_rendering_drops_the_paragraph():
+    assert render_inline("*one* idea") == "<em>one</em> idea"
+
+
+@given(st.text(alphabet=st.sampled_from(list("<>/\"'=&;:ab scriptonerrohx-#[]()")), max_size=200))
+def test_sanitizing_is_idempotent(text):
+    once = sanitize_html(text)
+    assert sanitize_html(once) == once
