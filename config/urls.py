@@ -7,6 +7,7 @@ admin.site.index_title = "Content"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("quizzes/", include("apps.quizzes.urls")),
     path("", include("apps.core.urls")),
 ]
 
