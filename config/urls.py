@@ -8,6 +8,8 @@ admin.site.index_title = "Content"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("quizzes/", include("apps.quizzes.urls")),
+    path("", include("apps.lessons.urls")),
+    path("cases/", include("apps.cases.urls")),
     path("", include("apps.core.urls")),
 ]
 

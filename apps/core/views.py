@@ -8,7 +8,18 @@ from apps.core.forms import SignUpForm
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html")
+    from apps.cases.models import Case
+    from apps.lessons.models import Lesson, Theory
+
+    return render(
+        request,
+        "core/home.html",
+        {
+            "theories": Theory.objects.visible_to(request.user),
+            "lessons": Lesson.objects.visible_to(request.user).only("slug", "title", "order"),
+            "cases": Case.objects.visible_to(request.user).only("slug", "title", "period", "summary"),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])

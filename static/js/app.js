@@ -18,6 +18,8 @@
     if (box && !box.hidden) box.hidden = true;
   }
 
+  document.documentElement.classList.add("js");
+
   // A failed htmx request must never fail silently.
   document.addEventListener("htmx:responseError", function (event) {
     var status = event.detail.xhr ? event.detail.xhr.status : 0;

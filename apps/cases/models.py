@@ -1,0 +1,115 @@
+from django.db import models
+from django.urls import reverse
+
+from apps.core.publishing import Publishable
+from apps.lessons.models import GlossaryTerm, Lesson, Source, Theory
+
+
+class Case(Publishable):
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=200)
+    order = models.PositiveSmallIntegerField(default=0)
+    period = models.CharField(max_length=60, blank=True)
+    summary = models.TextField()
+    lessons = models.ManyToManyField(Lesson, blank=True, related_name="cases")
+    key_terms = models.ManyToManyField(GlossaryTerm, blank=True, related_name="key_in_cases")
+    sources = models.ManyToManyField(Source, blank=True, related_name="cases")
+    discussion = models.JSONField(default=list, blank=True)
+    interpretations = models.JSONField(
+        default=dict, blank=True, help_text="{points: [...], views: [{slug, title, ...}]}"
+    )
+    body = models.TextField()
+    body_html = models.TextField(blank=True, editable=False)
+    toc = models.JSONField(default=list, blank=True, editable=False)
+
+    markdown_fields = ("body",)
+
+    class Meta:
+        ordering = ["order", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("cases:case", args=[self.slug])
+
+
+class Actor(models.Model):
+    class Kind(models.TextChoices):
+        PERSON = "person"
+        STATE = "state"
+        ORGANIZATION = "organization"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="actors")
+    order = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    role = models.TextField()
+
+    class Meta:
+        ordering = ["order"]
+
+    def __str__(self):
+        return self.name
+
+
+class TimelineEvent(models.Model):
+    class Kind(models.TextChoices):
+        TREATY = "treaty"
+        CRISIS = "crisis"
+        WAR = "war"
+        CONFERENCE = "conference"
+        REVOLT = "revolt"
+
+    class Precision(models.TextChoices):
+        DAY = "day"
+        MONTH = "month"
+        YEAR = "year"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    date = models.DateField()
+    precision = models.CharField(max_length=5, choices=Precision.choices, default=Precision.DAY)
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    section = models.SlugField(help_text="Anchor of the narrative section that discusses it")
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["date", "pk"]
+
+    def __str__(self):
+        return f"{self.date:%Y} {self.title}"
+
+    @property
+    def date_label(self) -> str:
+        formats = {"day": "%-d %B %Y", "month": "%B %Y", "year": "%Y"}
+        return self.date.strftime(formats[self.precision])
+
+
+class CaseReading(models.Model):
+    """How one theory reads one case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="readings")
+    theory = models.ForeignKey(Theory, on_delete=models.CASCADE, related_name="readings")
+    prediction = models.TextField(help_text="Question the student answers before the reveal")
+    explains = models.TextField()
+    explains_html = models.TextField(blank=True, editable=False)
+    misses = models.TextField()
+    misses_html = models.TextField(blank=True, editable=False)
+    verdict = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "theory"], name="one_reading_per_theory")
+        ]
+        ordering = ["theory__order"]
+
+    def __str__(self):
+        return f"{self.case} read as {self.theory}"
+
+    def save(self, *args, **kwargs):
+        from apps.core.markup import render_markdown
+
+        self.explains_html = render_markdown(self.explains).html
+        self.misses_html = render_markdown(self.misses).html
+        super().save(*args, **kwargs)

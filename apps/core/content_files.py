@@ -1,0 +1,166 @@
+"""Reading and writing the content/ files: YAML, and Markdown with YAML front matter.
+
+What `write_*` produces is the canonical form: load → export gives the same bytes.
+"""
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+LINK_RE = re.compile(r"\]\((/[^)\s]*)\)")
+ID_RE = re.compile(r'\sid="([^"]+)"')
+
+
+class ContentError(Exception):
+    """A content file is malformed; names the file and line so an author can fix it."""
+
+    def __init__(self, path: Path | str, line: int, message: str):
+        super().__init__(message)
+        self.path = str(path)
+        self.line = line
+        self.message = message
+
+    def __str__(self):
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass
+class Document:
+    """A Markdown file with front matter; `body_line` is the file line the body starts on."""
+
+    path: Path
+    text: str
+    meta: dict
+    body: str
+    body_line: int
+
+    def line_of(self, key: str) -> int:
+        return line_of_key(self.text, key)
+
+    def require(self, *keys: str) -> None:
+        for key in keys:
+            if self.meta.get(key) in (None, ""):
+                raise ContentError(self.path, 1, f"front matter is missing '{key}'")
+
+
+def line_of_key(text: str, key: str) -> int:
+    """The 1-based line where `key:` first appears, or 1 when it does not."""
+    match = re.search(rf"^\s*-?\s*{re.escape(key)}\s*:", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else 1
+
+
+def _parse_yaml(text: str, path: Path, first_line: int = 1) -> Any:
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = first_line + (mark.line if mark else 0)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ContentError(path, line, f"invalid YAML: {problem}") from exc
+
+
+def read_yaml(path: Path) -> Any:
+    return _parse_yaml(path.read_text(encoding="utf-8"), path)
+
+
+def read_document(path: Path) -> Document:
+    text = path.read_text(encoding="utf-8")
+    if not text.startswith("---\n"):
+        raise ContentError(path, 1, "expected front matter starting with a '---' line")
+    end = text.find("\n---\n", 4)
+    if end == -1:
+        raise ContentError(path, 1, "front matter is not closed by a '---' line")
+    meta = _parse_yaml(text[4 : end + 1], path, first_line=2)
+    if not isinstance(meta, dict):
+        raise ContentError(path, 2, "front matter must be a mapping of keys to values")
+    body_line = text.count("\n", 0, end + 5) + 1
+    return Document(path, text, meta, text[end + 5 :].strip() + "\n", body_line)
+
+
+class _Dumper(yaml.SafeDumper):
+    def increase_indent(self, flow=False, indentless=False):
+        # Indent list items under their key, as people write YAML by hand.
+        return super().increase_indent(flow, False)
+
+
+def _represent_str(dumper, value):
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def dump_yaml(data: Any) -> str:
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=88)
+
+
+def write_yaml(path: Path, data: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(dump_yaml(data), encoding="utf-8")
+
+
+def write_document(path: Path, meta: dict, body: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"---\n{dump_yaml(meta)}---\n{body.strip()}\n", encoding="utf-8")
+
+
+def find_each(model, path: Path, line: int, field: str, values: list) -> list:
+    """The objects whose `field` equals each of `values`, in order; unknown ones are errors."""
+    found = {getattr(obj, field): obj for obj in model.objects.filter(**{f"{field}__in": values})}
+    for value in values:
+        if value not in found:
+            raise ContentError(path, line, f"unknown {model._meta.verbose_name} '{value}'")
+    return [found[v] for v in values]
+
+
+def links_in(text: str) -> list[tuple[int, str]]:
+    """Site-internal Markdown link targets with the (0-based) line each is on."""
+    return [(text.count("\n", 0, m.start()), m.group(1)) for m in LINK_RE.finditer(text)]
+
+
+def anchors_in(html: str) -> set[str]:
+    return set(ID_RE.findall(html))
+
+
+@dataclass
+class LinkTargets:
+    """Everything a content link may point at: {kind: {slug: anchors}}."""
+
+    targets: dict[str, dict[str, set[str]]]
+
+    def problem(self, url: str) -> str | None:
+        """Why `url` is a broken link, or None when it resolves."""
+        path, _, anchor = url.partition("#")
+        parts = [p for p in path.split("/") if p]
+        if not parts:
+            return None
+        kind = parts[0]
+        if kind in ("compare", "lab", "quizzes", "search", "accounts"):
+            return None
+        if kind == "sources":
+            if anchor and anchor not in self.targets["sources"]:
+                return f"unknown source key '{anchor}'"
+            return None
+        if kind not in self.targets:
+            return f"unknown site section '/{kind}/'"
+        if len(parts) < 2:
+            return None
+        slug = parts[1]
+        if slug not in self.targets[kind]:
+            return f"no {kind.rstrip('s')} with slug '{slug}'"
+        if anchor and anchor not in self.targets[kind][slug]:
+            return f"no section '#{anchor}' in /{kind}/{slug}/"
+        return None
+
+
+def check_links(documents: list[tuple[Path, str, int]], targets: LinkTargets) -> None:
+    """Raise ContentError for the first broken internal link in any (path, text, first_line)."""
+    for path, text, first_line in documents:
+        for offset, url in links_in(text):
+            problem = targets.problem(url)
+            if problem:
+                raise ContentError(path, first_line + offset, f"broken link {url}: {problem}")

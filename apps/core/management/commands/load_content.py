@@ -1,0 +1,52 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from apps.cases import content_files as case_files
+from apps.cases.models import Case
+from apps.core.content_files import ContentError, LinkTargets, anchors_in, check_links
+from apps.lessons import content_files as lesson_files
+from apps.lessons import search
+from apps.lessons.models import GlossaryTerm, Lesson, Source, Theory
+
+
+def link_targets() -> LinkTargets:
+    def pages(model):
+        return {obj.slug: anchors_in(obj.body_html) for obj in model.objects.all()}
+
+    return LinkTargets(
+        {
+            "glossary": {
+                slug: set() for slug in GlossaryTerm.objects.values_list("slug", flat=True)
+            },
+            "lessons": pages(Lesson),
+            "cases": pages(Case),
+            "theories": pages(Theory),
+            "sources": {key: set() for key in Source.objects.values_list("key", flat=True)},
+        }
+    )
+
+
+class Command(BaseCommand):
+    help = "Load content/ into the database: idempotent upsert by slug, all or nothing."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--dir", default=str(settings.BASE_DIR / "content"))
+
+    def handle(self, *args, **options):
+        content_dir = Path(options["dir"])
+        documents: list = []
+        try:
+            with transaction.atomic(), search.rebuild_once_after():
+                lesson_files.load(content_dir, documents)
+                case_files.load(content_dir, documents)
+                check_links(documents, link_targets())
+        except ContentError as exc:
+            raise CommandError(f"Nothing was loaded. {exc}") from exc
+        self.stdout.write(
+            f"Loaded {Theory.objects.count()} theories, {Lesson.objects.count()} lessons, "
+            f"{Case.objects.count()} cases, {GlossaryTerm.objects.count()} glossary terms, "
+            f"{Source.objects.count()} sources."
+        )

@@ -1,0 +1,48 @@
+"""Draft/published status shared by every piece of curated content."""
+
+from django.db import models
+
+from apps.core.markup import render_markdown
+from apps.core.roles import Action, may
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+    def visible_to(self, user):
+        """Students see published content; curators also see drafts."""
+        return self if may(user, Action.CURATE) else self.published()
+
+
+class Publishable(models.Model):
+    """Curated content: a draft/published status and Markdown fields rendered on save.
+
+    Subclasses list `markdown_fields`; each `name` is rendered into `name_html`.
+    """
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+
+    objects = PublishableQuerySet.as_manager()
+
+    markdown_fields: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        for name in self.markdown_fields:
+            rendered = render_markdown(getattr(self, name))
+            setattr(self, f"{name}_html", rendered.html)
+            if name == "body" and hasattr(self, "toc"):
+                self.toc = rendered.toc
+        super().save(*args, **kwargs)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == Status.DRAFT

@@ -1,0 +1,83 @@
+from django.contrib import admin
+from reversion.admin import VersionAdmin
+
+from apps.core.admin import publish, rendered_preview, unpublish
+from apps.lessons.models import (
+    ComparisonCell,
+    ComparisonDimension,
+    GlossaryTerm,
+    Lesson,
+    LessonProgress,
+    Source,
+    Theory,
+)
+
+
+@admin.register(Theory)
+class TheoryAdmin(VersionAdmin):
+    list_display = ["title", "slug", "status", "order"]
+    list_filter = ["status"]
+    search_fields = ["title", "thesis", "body"]
+    prepopulated_fields = {"slug": ["title"]}
+    actions = [publish, unpublish]
+    readonly_fields = ["preview"]
+    preview = rendered_preview("body")
+
+
+@admin.register(Lesson)
+class LessonAdmin(VersionAdmin):
+    list_display = ["order", "title", "theory", "status", "reading_minutes"]
+    list_display_links = ["title"]
+    list_filter = ["status", "theory"]
+    search_fields = ["title", "summary", "body"]
+    ordering = ["order"]
+    prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["key_terms", "sources"]
+    actions = [publish, unpublish]
+    readonly_fields = ["preview", "reading_minutes"]
+    preview = rendered_preview("body")
+
+
+@admin.register(GlossaryTerm)
+class GlossaryTermAdmin(VersionAdmin):
+    list_display = ["term", "slug", "status"]
+    list_filter = ["status"]
+    search_fields = ["term", "definition"]
+    prepopulated_fields = {"slug": ["term"]}
+    filter_horizontal = ["related"]
+    actions = [publish, unpublish]
+    readonly_fields = ["preview"]
+    preview = rendered_preview("definition")
+
+
+@admin.register(Source)
+class SourceAdmin(VersionAdmin):
+    list_display = ["authors", "year", "title", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["authors", "title", "key"]
+
+
+class ComparisonCellInline(admin.StackedInline):
+    model = ComparisonCell
+    extra = 0
+
+
+@admin.register(ComparisonDimension)
+class ComparisonDimensionAdmin(VersionAdmin):
+    list_display = ["order", "title", "status"]
+    list_display_links = ["title"]
+    list_filter = ["status"]
+    search_fields = ["title", "cells__summary", "cells__detail"]
+    inlines = [ComparisonCellInline]
+    actions = [publish, unpublish]
+
+    def reversion_register(self, model, **options):
+        options["follow"] = ("cells",)
+        super().reversion_register(model, **options)
+
+
+@admin.register(LessonProgress)
+class LessonProgressAdmin(admin.ModelAdmin):
+    list_display = ["user", "lesson", "completed_at"]
+    list_filter = ["lesson"]
+    search_fields = ["user__username"]

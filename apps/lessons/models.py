@@ -1,0 +1,202 @@
+import math
+import re
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.urls import reverse
+
+from apps.core.publishing import Publishable
+
+WORDS_PER_MINUTE = 200
+
+
+class Theory(Publishable):
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=120)
+    order = models.PositiveSmallIntegerField(default=0)
+    thesis = models.TextField()
+    assumptions = models.JSONField(default=list, blank=True)
+    how_security = models.TextField(blank=True)
+    how_security_html = models.TextField(blank=True, editable=False)
+    thinkers = models.JSONField(default=list, blank=True, help_text="[{name, contribution}]")
+    exemplar = models.TextField(blank=True)
+    exemplar_html = models.TextField(blank=True, editable=False)
+    weakness = models.TextField(blank=True)
+    weakness_html = models.TextField(blank=True, editable=False)
+    body = models.TextField(blank=True)
+    body_html = models.TextField(blank=True, editable=False)
+    toc = models.JSONField(default=list, blank=True, editable=False)
+
+    markdown_fields = ("how_security", "exemplar", "weakness", "body")
+
+    class Meta:
+        ordering = ["order", "title"]
+        verbose_name_plural = "theories"
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("lessons:theory", args=[self.slug])
+
+
+class Source(models.Model):
+    class Kind(models.TextChoices):
+        BOOK = "book"
+        ARTICLE = "article"
+        CHAPTER = "chapter"
+        SPEECH = "speech"
+        DOCUMENT = "document"
+
+    key = models.SlugField(unique=True)
+    authors = models.CharField(max_length=300)
+    year = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=400)
+    publication = models.CharField(max_length=400, blank=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.BOOK)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["authors", "year"]
+
+    def __str__(self):
+        return f"{self.authors} ({self.year}), {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("lessons:sources") + f"#{self.key}"
+
+
+class GlossaryTerm(Publishable):
+    slug = models.SlugField(unique=True)
+    term = models.CharField(max_length=120)
+    definition = models.TextField()
+    definition_html = models.TextField(blank=True, editable=False)
+    related = models.ManyToManyField("self", blank=True, symmetrical=False)
+
+    markdown_fields = ("definition",)
+
+    class Meta:
+        ordering = ["term"]
+
+    def __str__(self):
+        return self.term
+
+    def get_absolute_url(self):
+        return reverse("lessons:term", args=[self.slug])
+
+    @property
+    def link(self) -> str:
+        """The path lessons and cases link to; usage is found by searching for it."""
+        return f"/glossary/{self.slug}/"
+
+    @property
+    def letter(self) -> str:
+        return self.term[:1].upper()
+
+
+class Lesson(Publishable):
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=200)
+    order = models.PositiveSmallIntegerField(default=0)
+    theory = models.ForeignKey(Theory, on_delete=models.PROTECT, related_name="lessons")
+    summary = models.TextField()
+    objectives = models.JSONField(default=list, blank=True)
+    key_terms = models.ManyToManyField(GlossaryTerm, blank=True, related_name="key_in_lessons")
+    sources = models.ManyToManyField(Source, blank=True, related_name="lessons")
+    related_cases = models.JSONField(default=list, blank=True, help_text="Case slugs")
+    takeaways = models.JSONField(default=list, blank=True)
+    misconception = models.TextField(blank=True)
+    misconception_html = models.TextField(blank=True, editable=False)
+    body = models.TextField()
+    body_html = models.TextField(blank=True, editable=False)
+    toc = models.JSONField(default=list, blank=True, editable=False)
+    reading_minutes = models.PositiveSmallIntegerField(default=1, editable=False)
+
+    markdown_fields = ("misconception", "body")
+
+    class Meta:
+        ordering = ["order", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        words = len(re.findall(r"\w+", self.body))
+        self.reading_minutes = max(1, math.ceil(words / WORDS_PER_MINUTE))
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("lessons:lesson", args=[self.slug])
+
+
+class LessonProgress(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="progress")
+    completed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "lesson"], name="one_progress_per_lesson")
+        ]
+
+    def __str__(self):
+        return f"{self.user} completed {self.lesson}"
+
+
+class ComparisonDimension(Publishable):
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=200)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order"]
+
+    def __str__(self):
+        return self.title
+
+
+class ComparisonCell(models.Model):
+    dimension = models.ForeignKey(
+        ComparisonDimension, on_delete=models.CASCADE, related_name="cells"
+    )
+    theory = models.ForeignKey(Theory, on_delete=models.CASCADE, related_name="cells")
+    summary = models.TextField()
+    detail = models.TextField(blank=True)
+    detail_html = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["dimension", "theory"], name="one_cell_per_theory")
+        ]
+        ordering = ["dimension__order", "theory__order"]
+
+    def __str__(self):
+        return f"{self.dimension} — {self.theory}"
+
+    def save(self, *args, **kwargs):
+        from apps.core.markup import render_markdown
+
+        self.detail_html = render_markdown(self.detail).html
+        super().save(*args, **kwargs)
+
+
+class SearchDocument(models.Model):
+    """One searchable page (lesson, case, term, theory, quiz explanation), rebuilt on save."""
+
+    kind = models.CharField(max_length=20)
+    key = models.CharField(max_length=200)
+    title = models.CharField(max_length=300)
+    url = models.CharField(max_length=300)
+    text = models.TextField()
+    vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "key"], name="one_document_per_page")
+        ]
+        indexes = [GinIndex(fields=["vector"], name="search_vector_gin")]
+
+    def __str__(self):
+        return f"{self.kind}: {self.title}"

@@ -1,0 +1,157 @@
+"""Site search: PostgreSQL full-text search with weighted fields and highlighted snippets.
+
+On SQLite (the zero-setup default for `make run`) it falls back to a plain substring match.
+"""
+
+import re
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
+from html import unescape
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.db import connection, transaction
+from django.db.models import F, Q
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import SafeString, mark_safe
+
+from apps.lessons.models import GlossaryTerm, Lesson, SearchDocument, Theory
+
+MAX_QUERY_LENGTH = 200
+MAX_RESULTS = 30
+# Control characters cannot occur in page text, so they mark highlights safely before escaping.
+START, STOP = "\x02", "\x03"
+KIND_LABELS = {"lesson": "Lesson", "case": "Case", "term": "Glossary", "theory": "Theory",
+               "question": "Quiz explanation"}  # fmt: skip
+
+
+@dataclass
+class Result:
+    kind: str
+    title: str
+    url: str
+    snippet: SafeString
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.kind, self.kind)
+
+
+def plain_text(html: str) -> str:
+    return re.sub(r"\s+", " ", unescape(strip_tags(html))).strip()
+
+
+def _documents() -> list[SearchDocument]:
+    from apps.cases.models import Case
+
+    docs = [
+        SearchDocument(kind="lesson", key=o.slug, title=o.title, url=o.get_absolute_url(),
+                       text=plain_text(f"<p>{escape(o.summary)}</p>{o.body_html}"))
+        for o in Lesson.objects.published()
+    ]  # fmt: skip
+    docs += [
+        SearchDocument(kind="case", key=o.slug, title=o.title, url=o.get_absolute_url(),
+                       text=plain_text(f"<p>{escape(o.summary)}</p>{o.body_html}"))
+        for o in Case.objects.published()
+    ]  # fmt: skip
+    docs += [
+        SearchDocument(kind="term", key=o.slug, title=o.term, url=o.get_absolute_url(),
+                       text=plain_text(o.definition_html))
+        for o in GlossaryTerm.objects.published()
+    ]  # fmt: skip
+    docs += [
+        SearchDocument(kind="theory", key=o.slug, title=o.title, url=o.get_absolute_url(),
+                       text=plain_text(f"<p>{escape(o.thesis)}</p>{o.body_html}"))
+        for o in Theory.objects.published()
+    ]  # fmt: skip
+    return docs
+
+
+@transaction.atomic
+def rebuild_index() -> int:
+    """Replace the whole index with the published content (a few hundred rows: cheap)."""
+    SearchDocument.objects.all().delete()
+    docs = SearchDocument.objects.bulk_create(_documents())
+    if connection.vendor == "postgresql":
+        SearchDocument.objects.update(
+            vector=SearchVector("title", weight="A", config="english")
+            + SearchVector("text", weight="B", config="english")
+        )
+    return len(docs)
+
+
+def search(user, query: str) -> list[Result]:
+    if connection.vendor == "postgresql":
+        return _search_postgres(query)
+    return _search_substring(query)
+
+
+def _search_postgres(query: str) -> list[Result]:
+    search_query = SearchQuery(query, config="english", search_type="websearch")
+    rows = (
+        SearchDocument.objects.filter(vector=search_query)
+        .annotate(
+            rank=SearchRank(F("vector"), search_query),
+            headline=SearchHeadline(
+                "text",
+                search_query,
+                config="english",
+                start_sel=START,
+                stop_sel=STOP,
+                max_words=35,
+                min_words=15,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            ),
+        )
+        .order_by("-rank", "title")[:MAX_RESULTS]
+    )
+    return [Result(r.kind, r.title, r.url, _highlight(r.headline)) for r in rows]
+
+
+def _highlight(text: str) -> SafeString:
+    return mark_safe(escape(text).replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308
+
+
+def _search_substring(query: str) -> list[Result]:
+    rows = SearchDocument.objects.filter(Q(title__icontains=query) | Q(text__icontains=query))
+    return [
+        Result(row.kind, row.title, row.url, _highlight(_excerpt(row.text, query)))
+        for row in rows[:MAX_RESULTS]
+    ]
+
+
+def _excerpt(text: str, query: str, before: int = 80, after: int = 140) -> str:
+    """About 220 characters around the first match, cut at word boundaries, match marked."""
+    at = text.lower().find(query.lower())
+    if at == -1:
+        end = text.find(" ", before + after)
+        return text if end == -1 else text[:end] + " …"
+    start = text.rfind(" ", 0, max(at - before, 0)) + 1
+    end = text.find(" ", at + len(query) + after)
+    end = len(text) if end == -1 else end
+    stop = at + len(query)
+    return (
+        ("… " if start else "")
+        + f"{text[start:at]}{START}{text[at:stop]}{STOP}{text[stop:end]}"
+        + (" …" if end < len(text) else "")
+    )
+
+
+_deferral = threading.local()
+
+
+@contextmanager
+def rebuild_once_after():
+    """Within this block saves do not rebuild the index; it is rebuilt once at the end."""
+    _deferral.active = True
+    try:
+        yield
+    finally:
+        _deferral.active = False
+    transaction.on_commit(rebuild_index)
+
+
+def content_changed(sender, **kwargs) -> None:
+    if not getattr(_deferral, "active", False):
+        transaction.on_commit(rebuild_index)

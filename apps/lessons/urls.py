@@ -1,0 +1,17 @@
+from django.urls import path
+
+from apps.lessons import views
+
+app_name = "lessons"
+urlpatterns = [
+    path("lessons/", views.lesson_list, name="list"),
+    path("lessons/<slug:slug>/", views.lesson_detail, name="lesson"),
+    path("lessons/<slug:slug>/complete/", views.toggle_complete, name="complete"),
+    path("theories/<slug:slug>/", views.theory_detail, name="theory"),
+    path("glossary/", views.glossary, name="glossary"),
+    path("glossary/<slug:slug>/", views.term_detail, name="term"),
+    path("sources/", views.sources, name="sources"),
+    path("compare/", views.compare, name="compare"),
+    path("compare/<slug:dimension>/<slug:theory>/", views.compare_cell, name="compare-cell"),
+    path("search/", views.search, name="search"),
+]

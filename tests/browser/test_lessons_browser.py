@@ -1,0 +1,74 @@
+import re
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from tests.conftest import PASSWORD, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def course(transactional_db):
+    call_command("load_content", verbosity=0)
+    return make_user("lena")
+
+
+def log_in(page, base_url, username):
+    page.goto(base_url + "/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
+def test_a_student_reads_follows_a_term_completes_compares_and_searches(
+    live_server, page, console_errors, course
+):
+    log_in(page, live_server.url, "lena")
+    page.goto(live_server.url + "/lessons/")
+    page.get_by_role("link", name="How regimes work").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("How regimes work")
+
+    page.locator(".prose-body a[href^='/glossary/']").first.click()
+    expect(page).to_have_url(re.compile(r"/glossary/[a-z-]+/$"))
+    expect(page.get_by_role("heading", name="Where it is used")).to_be_visible()
+    page.go_back()
+
+    page.get_by_role("button", name="Mark lesson complete").click()
+    expect(page.get_by_text("You have completed this lesson")).to_be_visible()
+    expect(page.get_by_role("button", name="Mark as not complete")).to_be_focused()
+    page.goto(live_server.url + "/lessons/")
+    expect(page.get_by_text("1 of 8")).to_be_visible()
+
+    page.goto(live_server.url + "/compare/")
+    page.get_by_label("Collective security").uncheck()
+    expect(page).to_have_url(re.compile(r"views=realism"))
+    expect(page.locator("#comparison thead")).not_to_contain_text("Collective security")
+    page.locator("#comparison").get_by_role("link", name=re.compile("Explain more")).first.click()
+    expect(page.locator("#comparison .cell-detail")).to_have_count(1)
+
+    page.goto(live_server.url + "/search/")
+    page.get_by_label(re.compile("Search lessons")).fill("Abyssinia")
+    expect(page.locator("#results h2")).to_contain_text("for “Abyssinia”")
+    expect(page).to_have_url(re.compile(r"q=Abyssinia"))
+    assert console_errors == []
+
+
+def test_compare_and_search_work_without_javascript(live_server, browser, course):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + "/compare/")
+    page.get_by_label("Collective security").uncheck()
+    page.get_by_role("button", name="Show").first.click()
+    expect(page).to_have_url(re.compile(r"views=realism&views=regimes"))
+    expect(page.locator("#comparison thead")).not_to_contain_text("Collective security")
+    page.locator("#comparison").get_by_role("link", name=re.compile("Explain more")).first.click()
+    expect(page).to_have_url(re.compile(r"expand="))
+    expect(page.locator("#comparison .cell-detail")).to_have_count(1)
+
+    page.goto(live_server.url + "/search/")
+    page.get_by_label(re.compile("Search lessons")).fill("Concert")
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator("#results h2")).to_contain_text("for “Concert”")
+    context.close()

@@ -1,0 +1,187 @@
+import pytest
+
+from apps.lessons.models import GlossaryTerm, Lesson, LessonProgress
+from tests.lessons.conftest import make_lessons
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.mark.django_db
+def test_the_lesson_list_groups_lessons_by_theory(client, content):
+    html = client.get("/lessons/").content.decode()
+    assert html.index("group-realism") < html.index("group-collective-security") < html.index("group-regimes")
+    for lesson in Lesson.objects.all():
+        assert lesson.get_absolute_url() in html
+
+
+@pytest.mark.django_db
+def test_a_lesson_has_everything_the_course_promises(client, content):
+    lesson = Lesson.objects.get(slug="how-regimes-work")
+    html = client.get(lesson.get_absolute_url()).content.decode()
+    assert 'id="why-this-matters"' in html  # stable anchors
+    assert 'href="#why-this-matters"' in html  # table of contents
+    assert "/glossary/" in html  # linked key terms
+    assert "Key takeaways" in html and "A common misconception" in html
+    assert "min read" in html
+    assert 'rel="prev"' in html and 'rel="next"' in html
+    assert "/sources/#" in html
+    assert "Check your understanding" in html
+
+
+@pytest.mark.django_db
+def test_drafts_are_hidden_from_students_and_shown_to_curators(client, theory, alice, carol):
+    [draft] = make_lessons(theory, 1, status="draft")
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    client.force_login(alice)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert draft.get_absolute_url() not in client.get("/lessons/").content.decode()
+    client.force_login(carol)
+    response = client.get(draft.get_absolute_url())
+    assert response.status_code == 200
+    assert "Draft — only curators" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_marking_a_lesson_complete_without_javascript(client, theory, alice):
+    [lesson] = make_lessons(theory, 1)
+    client.force_login(alice)
+    response = client.post(f"/lessons/{lesson.slug}/complete/", {"complete": "1"})
+    assert response.status_code == 302
+    assert LessonProgress.objects.filter(user=alice, lesson=lesson).exists()
+    assert "1 of 1" in client.get("/lessons/").content.decode()
+    client.post(f"/lessons/{lesson.slug}/complete/", {"complete": "0"})
+    assert not LessonProgress.objects.exists()
+
+
+@pytest.mark.django_db
+def test_marking_complete_with_htmx_returns_only_the_partial(client, theory, alice):
+    [lesson] = make_lessons(theory, 1)
+    client.force_login(alice)
+    response = client.post(f"/lessons/{lesson.slug}/complete/", {"complete": "1"}, **HTMX)
+    html = response.content.decode()
+    assert html.lstrip().startswith('<section id="completion"')
+    assert "You have completed this lesson" in html
+    assert "<html" not in html
+
+
+@pytest.mark.django_db
+def test_marking_complete_twice_keeps_one_row(client, theory, alice):
+    [lesson] = make_lessons(theory, 1)
+    client.force_login(alice)
+    for _ in range(2):
+        client.post(f"/lessons/{lesson.slug}/complete/", {"complete": "1"})
+    assert LessonProgress.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_anonymous_visitors_are_sent_to_log_in_to_track_progress(client, theory):
+    [lesson] = make_lessons(theory, 1)
+    response = client.post(f"/lessons/{lesson.slug}/complete/", {"complete": "1"})
+    assert response.status_code == 302 and "/accounts/login/" in response.url
+    assert LessonProgress.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_progress_is_per_student(client, theory, alice, bob):
+    [lesson] = make_lessons(theory, 1)
+    LessonProgress.objects.create(user=alice, lesson=lesson)
+    client.force_login(bob)
+    assert "0 of 1" in client.get("/lessons/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_glossary_runs_a_to_z_and_each_term_lists_where_it_is_used(client, content):
+    html = client.get("/glossary/").content.decode()
+    assert GlossaryTerm.objects.count() >= 30
+    assert 'href="#letter-A"' in html and 'href="#letter-S"' in html
+    term = client.get("/glossary/security-dilemma/").content.decode()
+    assert "Where it is used" in term
+    assert "/lessons/security-dilemma-and-deterrence/" in term
+
+
+@pytest.mark.django_db
+def test_the_sources_page_lists_every_source_with_an_anchor(client, content):
+    html = client.get("/sources/").content.decode()
+    assert 'id="krasner-1983"' in html and 'id="lipson-1995"' in html
+
+
+@pytest.mark.django_db
+def test_theory_pages_show_thesis_thinkers_and_weakness(client, content):
+    html = client.get("/theories/realism/").content.decode()
+    assert "Morgenthau" in html and "Main weakness" in html and "Core assumptions" in html
+
+
+@pytest.mark.django_db
+def test_compare_shows_all_three_views_by_default(client, content):
+    html = client.get("/compare/").content.decode()
+    for slug in ("realism", "collective-security", "regimes"):
+        assert f'class="badge theory-{slug}" href="/theories/{slug}/"' in html
+    assert "How it reads: The Concert of Europe" in html
+
+
+@pytest.mark.django_db
+def test_compare_filters_views_and_dimensions_from_the_url(client, content):
+    html = client.get("/compare/?views=realism&views=regimes&dims=drivers").content.decode()
+    table = html[html.index('id="comparison"') : html.index('id="cross-case"')]
+    assert 'href="/theories/collective-security/"' not in table
+    assert table.count("<tr>") == 2  # header + one dimension
+
+
+@pytest.mark.django_db
+def test_compare_with_htmx_returns_only_the_table(client, content):
+    html = client.get("/compare/?views=realism", **HTMX).content.decode()
+    assert html.lstrip().startswith('<section id="comparison"')
+    assert "<html" not in html
+
+
+@pytest.mark.django_db
+def test_a_cell_expands_in_place_and_without_javascript(client, content):
+    partial = client.get("/compare/drivers/realism/", **HTMX).content.decode()
+    assert 'class="cell-detail"' in partial and "Show less" in partial
+    full = client.get("/compare/?expand=drivers:realism").content.decode()
+    assert full.count('class="cell-detail"') == 1
+    assert client.get("/compare/drivers/nothing/", **HTMX).status_code == 404
+
+
+@pytest.mark.django_db
+def test_compare_reads_one_theory_across_the_cases(client, content):
+    html = client.get("/compare/?across=regimes").content.decode()
+    section = html[html.index('id="cross-case"') :]
+    assert section.count("?lens=regimes#readings") == 3
+
+
+@pytest.mark.django_db
+def test_search_finds_lessons_and_terms_and_highlights(client, content):
+    html = client.get("/search/?q=deterrence").content.decode()
+    assert "<mark>" in html.lower()
+    assert "/lessons/security-dilemma-and-deterrence/" in html
+    partial = client.get("/search/?q=deterrence", **HTMX).content.decode()
+    assert partial.lstrip().startswith('<section id="results"')
+
+
+@pytest.mark.django_db
+def test_search_escapes_the_query(client, content):
+    html = client.get("/search/?q=<script>alert(1)</script>").content.decode()
+    assert "<script>alert(1)" not in html
+    assert "&lt;script&gt;" in html
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_postgres_search_ranks_titles_above_body_mentions(client, content):
+    html = client.get("/search/?q=security dilemma").content.decode()
+    results = html[html.index('<ol class="results">') :]
+    first_title = results[results.index("<h3>") : results.index("</h3>")]
+    assert "ecurity dilemma" in first_title
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [5, 60])
+def test_page_queries_do_not_grow_with_content(client, theory, alice, count, django_assert_max_num_queries):
+    make_lessons(theory, count)
+    for i in range(count):
+        GlossaryTerm.objects.create(slug=f"t{i}", term=f"Term {i}", definition="x", status="published")
+    client.force_login(alice)
+    for path in ("/lessons/", "/lessons/lesson-1/", "/glossary/", "/sources/", "/compare/", "/glossary/anarchy/"):
+        with django_assert_max_num_queries(9):
+            assert client.get(path).status_code == 200
