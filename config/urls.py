@@ -1,11 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from apps.core.admin import markdown_preview
+
 admin.site.site_header = "Regimes — curators"
 admin.site.site_title = "Regimes admin"
 admin.site.index_title = "Content"
 
 urlpatterns = [
+    path("admin/markdown-preview/", markdown_preview, name="markdown-preview"),
     path("admin/", admin.site.urls),
     path("quizzes/", include("apps.quizzes.urls")),
     path("", include("apps.lessons.urls")),

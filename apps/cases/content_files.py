@@ -9,12 +9,14 @@ from apps.core.content_files import (
     Document,
     anchors_in,
     find_each,
+    in_key_order,
     read_document,
     write_document,
 )
 from apps.lessons.models import GlossaryTerm, Lesson, Source, Theory
 
 READING_FIELDS = ["prediction", "explains", "misses", "verdict"]
+VIEW_KEYS = ["slug", "title", "holders", "summary", "answers"]
 
 
 def load(content_dir: Path, documents: list) -> None:
@@ -148,5 +150,10 @@ def export(content_dir: Path) -> None:
             "discussion": case.discussion,
         }
         if case.interpretations:
-            meta["interpretations"] = case.interpretations
+            meta["interpretations"] = {
+                "points": case.interpretations.get("points", []),
+                "views": [
+                    in_key_order(v, VIEW_KEYS) for v in case.interpretations.get("views", [])
+                ],
+            }
         write_document(content_dir / "cases" / f"{case.slug}.md", meta, case.body)

@@ -117,6 +117,13 @@ def find_each(model, path: Path, line: int, field: str, values: list) -> list:
     return [found[v] for v in values]
 
 
+def in_key_order(mapping: dict, keys: list[str]) -> dict:
+    """`mapping` with `keys` first, in that order (PostgreSQL's jsonb forgets key order)."""
+    return {k: mapping[k] for k in keys if k in mapping} | {
+        k: v for k, v in sorted(mapping.items()) if k not in keys
+    }
+
+
 def links_in(text: str) -> list[tuple[int, str]]:
     """Site-internal Markdown link targets with the (0-based) line each is on."""
     return [(text.count("\n", 0, m.start()), m.group(1)) for m in LINK_RE.finditer(text)]

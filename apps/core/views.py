@@ -17,7 +17,9 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "theories": Theory.objects.visible_to(request.user),
             "lessons": Lesson.objects.visible_to(request.user).only("slug", "title", "order"),
-            "cases": Case.objects.visible_to(request.user).only("slug", "title", "period", "summary"),
+            "cases": Case.objects.visible_to(request.user).only(
+                "slug", "title", "period", "summary"
+            ),
         },
     )
 

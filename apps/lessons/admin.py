@@ -1,7 +1,7 @@
 from django.contrib import admin
 from reversion.admin import VersionAdmin
 
-from apps.core.admin import publish, rendered_preview, unpublish
+from apps.core.admin import MarkdownPreviewMedia, publish, rendered_preview, unpublish
 from apps.lessons.models import (
     ComparisonCell,
     ComparisonDimension,
@@ -14,7 +14,7 @@ from apps.lessons.models import (
 
 
 @admin.register(Theory)
-class TheoryAdmin(VersionAdmin):
+class TheoryAdmin(MarkdownPreviewMedia, VersionAdmin):
     list_display = ["title", "slug", "status", "order"]
     list_filter = ["status"]
     search_fields = ["title", "thesis", "body"]
@@ -25,7 +25,7 @@ class TheoryAdmin(VersionAdmin):
 
 
 @admin.register(Lesson)
-class LessonAdmin(VersionAdmin):
+class LessonAdmin(MarkdownPreviewMedia, VersionAdmin):
     list_display = ["order", "title", "theory", "status", "reading_minutes"]
     list_display_links = ["title"]
     list_filter = ["status", "theory"]
@@ -39,7 +39,7 @@ class LessonAdmin(VersionAdmin):
 
 
 @admin.register(GlossaryTerm)
-class GlossaryTermAdmin(VersionAdmin):
+class GlossaryTermAdmin(MarkdownPreviewMedia, VersionAdmin):
     list_display = ["term", "slug", "status"]
     list_filter = ["status"]
     search_fields = ["term", "definition"]
@@ -63,7 +63,7 @@ class ComparisonCellInline(admin.StackedInline):
 
 
 @admin.register(ComparisonDimension)
-class ComparisonDimensionAdmin(VersionAdmin):
+class ComparisonDimensionAdmin(MarkdownPreviewMedia, VersionAdmin):
     list_display = ["order", "title", "status"]
     list_display_links = ["title"]
     list_filter = ["status"]

@@ -5,6 +5,7 @@ from pathlib import Path
 from apps.core.content_files import (
     ContentError,
     find_each,
+    in_key_order,
     read_document,
     read_yaml,
     write_document,
@@ -164,6 +165,7 @@ def export(content_dir: Path) -> None:
     )
     for theory in Theory.objects.all():
         meta = {f: getattr(theory, f) for f in THEORY_FIELDS}
+        meta["thinkers"] = [in_key_order(t, ["name", "contribution"]) for t in theory.thinkers]
         write_document(content_dir / "theories" / f"{theory.slug}.md", meta, theory.body)
     write_yaml(
         content_dir / "glossary.yaml",

@@ -149,7 +149,7 @@ def rebuild_once_after():
         yield
     finally:
         _deferral.active = False
-    transaction.on_commit(rebuild_index)
+    rebuild_index()
 
 
 def content_changed(sender, **kwargs) -> None:

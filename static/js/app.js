@@ -46,15 +46,19 @@
     if (event.detail.successful) clearError();
   });
 
-  // After a swap, move focus to the new content's heading when it asks for it,
-  // so keyboard and screen-reader users land where the change happened.
-  document.addEventListener("htmx:afterSettle", function (event) {
-    var target = event.detail.target;
-    if (!target) return;
-    var focusable = target.querySelector("[data-focus-after-swap]") || (target.hasAttribute("data-focus-after-swap") ? target : null);
-    if (focusable) {
-      if (!focusable.hasAttribute("tabindex")) focusable.setAttribute("tabindex", "-1");
-      focusable.focus({ preventScroll: false });
+  // After a swap, move focus to the element the server marked, so keyboard and
+  // screen-reader users land where the change happened. Only swapped-in HTML carries
+  // the marker, and it is removed once used.
+  document.querySelectorAll("[data-focus-after-swap]").forEach(function (element) {
+    element.removeAttribute("data-focus-after-swap");
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    var marked = document.querySelector("[data-focus-after-swap]");
+    if (!marked) return;
+    marked.removeAttribute("data-focus-after-swap");
+    if (!marked.matches("a, button, input, select, textarea, [tabindex]")) {
+      marked.setAttribute("tabindex", "-1");
     }
+    marked.focus();
   });
 })();
