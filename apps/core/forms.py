@@ -1,6 +1,34 @@
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.contrib.auth.models import User
+
+from apps.core import throttle
+
+
+class ThrottledLoginForm(AuthenticationForm):
+    """Refuses to check passwords for an account or address with too many recent failures."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "locked": (
+            "Too many failed log-in attempts. For your security this account is locked "
+            f"for {throttle.LOCKOUT_SECONDS // 60} minutes; please try again later or reset "
+            "your password."
+        ),
+    }
+
+    def clean(self):
+        username = self.cleaned_data.get("username") or ""
+        address = throttle.client_address(self.request)
+        if throttle.is_locked(username, address):
+            raise forms.ValidationError(self.error_messages["locked"], code="locked")
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            throttle.record_failure(username, address)
+            raise
+        throttle.clear(username, address)
+        return cleaned
 
 
 class SignUpForm(UserCreationForm):

@@ -1,9 +1,16 @@
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from apps.core import views
+from apps.core.forms import ThrottledLoginForm
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/signup/", views.signup, name="signup"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=ThrottledLoginForm),
+        name="login",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
 ]
