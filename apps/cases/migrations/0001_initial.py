@@ -5,83 +5,194 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('lessons', '0001_initial'),
+        ("lessons", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], default='draft', max_length=10)),
-                ('slug', models.SlugField(unique=True)),
-                ('title', models.CharField(max_length=200)),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('period', models.CharField(blank=True, max_length=60)),
-                ('summary', models.TextField()),
-                ('discussion', models.JSONField(blank=True, default=list)),
-                ('interpretations', models.JSONField(blank=True, default=dict, help_text='{points: [...], views: [{slug, title, ...}]}')),
-                ('body', models.TextField()),
-                ('body_html', models.TextField(blank=True, editable=False)),
-                ('toc', models.JSONField(blank=True, default=list, editable=False)),
-                ('key_terms', models.ManyToManyField(blank=True, related_name='key_in_cases', to='lessons.glossaryterm')),
-                ('lessons', models.ManyToManyField(blank=True, related_name='cases', to='lessons.lesson')),
-                ('sources', models.ManyToManyField(blank=True, related_name='cases', to='lessons.source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("published", "Published")],
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                ("slug", models.SlugField(unique=True)),
+                ("title", models.CharField(max_length=200)),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                ("period", models.CharField(blank=True, max_length=60)),
+                ("summary", models.TextField()),
+                ("discussion", models.JSONField(blank=True, default=list)),
+                (
+                    "interpretations",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text="{points: [...], views: [{slug, title, ...}]}",
+                    ),
+                ),
+                ("body", models.TextField()),
+                ("body_html", models.TextField(blank=True, editable=False)),
+                ("toc", models.JSONField(blank=True, default=list, editable=False)),
+                (
+                    "key_terms",
+                    models.ManyToManyField(
+                        blank=True, related_name="key_in_cases", to="lessons.glossaryterm"
+                    ),
+                ),
+                (
+                    "lessons",
+                    models.ManyToManyField(blank=True, related_name="cases", to="lessons.lesson"),
+                ),
+                (
+                    "sources",
+                    models.ManyToManyField(blank=True, related_name="cases", to="lessons.source"),
+                ),
             ],
             options={
-                'ordering': ['order', 'title'],
+                "ordering": ["order", "title"],
             },
         ),
         migrations.CreateModel(
-            name='Actor',
+            name="Actor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('name', models.CharField(max_length=200)),
-                ('kind', models.CharField(choices=[('person', 'Person'), ('state', 'State'), ('organization', 'Organization')], max_length=12)),
-                ('role', models.TextField()),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actors', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("person", "Person"),
+                            ("state", "State"),
+                            ("organization", "Organization"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("role", models.TextField()),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="actors",
+                        to="cases.case",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['order'],
+                "ordering": ["order"],
             },
         ),
         migrations.CreateModel(
-            name='TimelineEvent',
+            name="TimelineEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField()),
-                ('precision', models.CharField(choices=[('day', 'Day'), ('month', 'Month'), ('year', 'Year')], default='day', max_length=5)),
-                ('title', models.CharField(max_length=200)),
-                ('kind', models.CharField(choices=[('treaty', 'Treaty'), ('crisis', 'Crisis'), ('war', 'War'), ('conference', 'Conference'), ('revolt', 'Revolt')], max_length=10)),
-                ('section', models.SlugField(help_text='Anchor of the narrative section that discusses it')),
-                ('description', models.TextField(blank=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField()),
+                (
+                    "precision",
+                    models.CharField(
+                        choices=[("day", "Day"), ("month", "Month"), ("year", "Year")],
+                        default="day",
+                        max_length=5,
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("treaty", "Treaty"),
+                            ("crisis", "Crisis"),
+                            ("war", "War"),
+                            ("conference", "Conference"),
+                            ("revolt", "Revolt"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "section",
+                    models.SlugField(help_text="Anchor of the narrative section that discusses it"),
+                ),
+                ("description", models.TextField(blank=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="cases.case",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['date', 'pk'],
+                "ordering": ["date", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='CaseReading',
+            name="CaseReading",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('prediction', models.TextField(help_text='Question the student answers before the reveal')),
-                ('explains', models.TextField()),
-                ('explains_html', models.TextField(blank=True, editable=False)),
-                ('misses', models.TextField()),
-                ('misses_html', models.TextField(blank=True, editable=False)),
-                ('verdict', models.TextField()),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='readings', to='cases.case')),
-                ('theory', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='readings', to='lessons.theory')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "prediction",
+                    models.TextField(help_text="Question the student answers before the reveal"),
+                ),
+                ("explains", models.TextField()),
+                ("explains_html", models.TextField(blank=True, editable=False)),
+                ("misses", models.TextField()),
+                ("misses_html", models.TextField(blank=True, editable=False)),
+                ("verdict", models.TextField()),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="readings",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "theory",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="readings",
+                        to="lessons.theory",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['theory__order'],
-                'constraints': [models.UniqueConstraint(fields=('case', 'theory'), name='one_reading_per_theory')],
+                "ordering": ["theory__order"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("case", "theory"), name="one_reading_per_theory"
+                    )
+                ],
             },
         ),
     ]
