@@ -1,5 +1,6 @@
 """Admin pieces every curated model shares: publish actions and a rendered preview."""
 
+import reversion
 from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
@@ -37,16 +38,25 @@ def markdown_preview(request: HttpRequest) -> HttpResponse:
     return HttpResponse(render_markdown(text).html)
 
 
+def _set_status(modeladmin, request, queryset, status: str, verb: str) -> None:
+    # Saving each object (not queryset.update) renders it and records a revision to restore.
+    with reversion.create_revision():
+        reversion.set_user(request.user)
+        reversion.set_comment(f"{verb} from the list")
+        for obj in queryset:
+            obj.status = status
+            obj.save()
+    modeladmin.message_user(request, f"{verb} {len(queryset)} item(s).", messages.SUCCESS)
+
+
 @admin.action(description="Publish selected items")
 def publish(modeladmin, request, queryset):
-    count = queryset.update(status=Status.PUBLISHED)
-    modeladmin.message_user(request, f"Published {count} item(s).", messages.SUCCESS)
+    _set_status(modeladmin, request, queryset, Status.PUBLISHED, "Published")
 
 
 @admin.action(description="Return selected items to draft")
 def unpublish(modeladmin, request, queryset):
-    count = queryset.update(status=Status.DRAFT)
-    modeladmin.message_user(request, f"Moved {count} item(s) back to draft.", messages.SUCCESS)
+    _set_status(modeladmin, request, queryset, Status.DRAFT, "Moved to draft")
 
 
 def rendered_preview(field: str, description: str = "Rendered preview"):

@@ -39,7 +39,7 @@ def test_saving_in_the_admin_renders_sanitized_html_and_keeps_a_revision(client,
             "objectives": '["Explain the shadow of the future"]',
             "takeaways": '["It works"]',
             "related_cases": '["concert-of-europe"]',
-            "body": "## New section {#new}\n\nText <script>alert(1)</script> [x](javascript:alert(1))",
+            "body": "## New section {#new}\n\n<script>alert(1)</script> [x](javascript:alert(1))",
         }
     )
     response = client.post(url, data)
@@ -81,7 +81,9 @@ def test_the_markdown_preview_sanitizes_and_needs_a_curator(client, carol, alice
     client.force_login(alice)
     assert client.post("/admin/markdown-preview/", {"text": "x"}).status_code == 302
     client.force_login(carol)
-    response = client.post("/admin/markdown-preview/", {"text": "**bold** <img src=x onerror=alert(1)>"})
+    response = client.post(
+        "/admin/markdown-preview/", {"text": "**bold** <img src=x onerror=alert(1)>"}
+    )
     assert response.status_code == 200
     assert "<strong>bold</strong>" in response.content.decode()
     assert "onerror" not in response.content.decode()
@@ -94,3 +96,4 @@ def test_curators_publish_and_unpublish_in_bulk(client, carol, content):
     ids = list(Lesson.objects.values_list("pk", flat=True)[:2])
     client.post("/admin/lessons/lesson/", {"action": "unpublish", "_selected_action": ids})
     assert Lesson.objects.filter(pk__in=ids, status="draft").count() == 2
+    assert all(Version.objects.get_for_object_reference(Lesson, pk).count() == 1 for pk in ids)

@@ -14,7 +14,9 @@ CONTENT = Path(settings.BASE_DIR) / "content"
 
 def snapshot():
     return {
-        "lessons": list(Lesson.objects.values_list("slug", "title", "body", "theory__slug", "status")),
+        "lessons": list(
+            Lesson.objects.values_list("slug", "title", "body", "theory__slug", "status")
+        ),
         "terms": list(GlossaryTerm.objects.values_list("slug", "definition_html")),
         "cells": ComparisonCell.objects.count(),
         "cases": list(Case.objects.values_list("slug", "body_html")),
@@ -29,7 +31,9 @@ def test_the_course_content_loads_completely(content):
     assert Source.objects.count() >= 20
     assert Case.objects.count() == 3
     assert ComparisonCell.objects.count() >= 7 * 3
-    assert all(lesson.toc and lesson.toc[0]["id"] == "why-this-matters" for lesson in Lesson.objects.all())
+    assert all(
+        lesson.toc and lesson.toc[0]["id"] == "why-this-matters" for lesson in Lesson.objects.all()
+    )
 
 
 @pytest.mark.django_db
@@ -75,7 +79,13 @@ def test_a_broken_link_is_reported_with_its_line(tmp_path):
     lesson = sorted((content / "lessons").glob("*.md"))[0]
     text = lesson.read_text()
     line = text[: text.index("## Why this matters")].count("\n") + 3
-    lesson.write_text(text.replace("## Why this matters {#why-this-matters}\n", "## Why this matters {#why-this-matters}\n\nSee [nothing](/glossary/no-such-term/).\n", 1))
+    lesson.write_text(
+        text.replace(
+            "## Why this matters {#why-this-matters}\n",
+            "## Why this matters {#why-this-matters}\n\nSee [nothing](/glossary/no-such-term/).\n",
+            1,
+        )
+    )
     with pytest.raises(CommandError) as error:
         call_command("load_content", dir=str(content), verbosity=0)
     assert f"{lesson.name}:{line}: broken link /glossary/no-such-term/" in str(error.value)

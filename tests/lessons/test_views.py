@@ -11,7 +11,11 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 @pytest.mark.django_db
 def test_the_lesson_list_groups_lessons_by_theory(client, content):
     html = client.get("/lessons/").content.decode()
-    assert html.index("group-realism") < html.index("group-collective-security") < html.index("group-regimes")
+    assert (
+        html.index("group-realism")
+        < html.index("group-collective-security")
+        < html.index("group-regimes")
+    )
     for lesson in Lesson.objects.all():
         assert lesson.get_absolute_url() in html
 
