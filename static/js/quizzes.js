@@ -50,10 +50,13 @@
       unsaved = false;
       return;
     }
-    // 4xx other than "too many requests" is a refusal (answer locked, attempt closed):
-    // sending it again would not help, and app.js has already said why.
+    // Other 4xx answers are refusals that sending again would not change; app.js has
+    // already said what went wrong.
     if (status === 0 || status === 429 || status >= 500) {
       scheduleRetry(event.detail.elt);
+    } else if (status === 403) {
+      // Signed out (or the session expired): the answer stays unsaved until they sign in.
+      setStatus("Not saved: are you still signed in?", true);
     } else {
       unsaved = false;
     }

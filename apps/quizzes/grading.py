@@ -1,0 +1,197 @@
+"""Grading: one pure function from a question and a student's answer to a grade.
+
+No database here. A question-like object has `kind` and `choice_list` (a sequence of
+choice-likes with `id`, `text`, `fraction`, `feedback_html`, `match_text`, `value`,
+`tolerance`, `low`, `high`), so tests can grade plain namespaces.
+
+Answers are the JSON stored on a Response, one shape per kind:
+
+    single, truefalse, missingword   a choice id (a missing word is picked from a list)
+    multiple                         a list of choice ids
+    short, numerical, essay          the text typed
+    matching                         {"<choice id>": "<chosen right-hand text>"}
+
+`None` (or an empty value) means unanswered, which earns 0 and no feedback. Essays with text
+grade to `None` until an instructor grades them; description items are never graded.
+"""
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
+
+from django.utils.html import format_html
+
+# Question kinds, spelled as GIFT spells them (the model's TextChoices use the same values).
+SINGLE = "single"
+MULTIPLE = "multiple"
+TRUEFALSE = "truefalse"
+SHORT = "short"
+NUMERICAL = "numerical"
+MATCHING = "matching"
+MISSINGWORD = "missingword"
+ESSAY = "essay"
+DESCRIPTION = "description"
+
+
+class Grade(NamedTuple):
+    fraction: float | None
+    feedback: str  # safe HTML
+
+
+UNANSWERED = Grade(0.0, "")
+
+
+def grade_response(question, answer) -> Grade:
+    """Grade `answer` to `question`: a fraction in [0, 1] (None = awaiting a person) and
+    the feedback that the chosen or matched answer carries."""
+    kind = question.kind
+    choices = list(question.choice_list)
+    if kind == DESCRIPTION:
+        return Grade(None, "")
+    if kind == ESSAY:
+        return Grade(None, "") if _text(answer) else UNANSWERED
+    if kind in (SINGLE, TRUEFALSE, MISSINGWORD):
+        return _grade_single(choices, answer)
+    if kind == MULTIPLE:
+        return _grade_multiple(choices, answer)
+    if kind == SHORT:
+        return _grade_short(choices, answer)
+    if kind == NUMERICAL:
+        return _grade_numerical(choices, answer)
+    if kind == MATCHING:
+        return _grade_matching(choices, answer)
+    raise ValueError(f"unknown question kind {kind!r}")
+
+
+def _clamp(fraction: float) -> float:
+    """Into [0, 1], to six places: Moodle's thirds (33.33333%) then add up to exactly 1."""
+    return round(min(1.0, max(0.0, fraction)), 6)
+
+
+def _choice_id(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _grade_single(choices, answer) -> Grade:
+    chosen = _choice_id(answer)
+    for choice in choices:
+        if choice.id == chosen:
+            return Grade(_clamp(choice.fraction), choice.feedback_html)
+    return UNANSWERED
+
+
+def _grade_multiple(choices, answer) -> Grade:
+    """Sum of the picked options' fractions: wrong picks subtract, the total stays in [0, 1]."""
+    if not isinstance(answer, list):
+        return UNANSWERED
+    picked = {_choice_id(value) for value in answer}
+    chosen = [c for c in choices if c.id in picked]
+    if not chosen:
+        return UNANSWERED
+    total = sum(c.fraction for c in chosen)
+    return Grade(_clamp(total), "".join(c.feedback_html for c in chosen))
+
+
+def normalise_text(text: str) -> str:
+    """Case-, width- and spacing-insensitive form: NFKC, casefolded, runs of whitespace
+    collapsed to one space, trimmed."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def _text(answer) -> str:
+    return answer.strip() if isinstance(answer, str) else ""
+
+
+def _matches(pattern: str, typed: str) -> bool:
+    """Moodle's short-answer wildcard: `*` stands for any run of characters."""
+    pattern = normalise_text(pattern)
+    if "*" not in pattern:
+        return pattern == typed
+    regex = ".*".join(re.escape(part) for part in pattern.split("*"))
+    return re.fullmatch(regex, typed, flags=re.DOTALL) is not None
+
+
+def _grade_short(choices, answer) -> Grade:
+    typed = normalise_text(_text(answer))
+    if not typed:
+        return UNANSWERED
+    matching = [c for c in choices if _matches(c.text, typed)]
+    if not matching:
+        return Grade(0.0, "")
+    best = max(matching, key=lambda c: c.fraction)
+    return Grade(_clamp(best.fraction), best.feedback_html)
+
+
+NUMBER_RE = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?")
+
+
+def parse_number(text: str) -> Decimal | None:
+    """Read a typed number, or None when it is not one.
+
+    Accepted: `1815`, `-2.5`, `+3`, `.5`, `1e3`, a Unicode minus (−), full-width digits,
+    spaces between digit groups (`10 000`), and a decimal comma when it is the only
+    separator (`3,14` is 3.14, since many students write decimals that way). Refused
+    rather than guessed: a comma before exactly three digits (`4,950` is 4950 to some
+    readers and 4.95 to others) and any other comma (`1,234.5`); also `inf`, `nan`,
+    fractions and units.
+    """
+    text = unicodedata.normalize("NFKC", text).strip().replace("\u2212", "-")
+    text = re.sub(r"(?<=\d)\s+(?=\d)", "", text)
+    if text.count(",") == 1 and "." not in text:
+        whole, _, decimals = text.partition(",")
+        if len(decimals) == 3:
+            return None
+        text = f"{whole}.{decimals}"
+    if not NUMBER_RE.fullmatch(text.lower()):
+        return None
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None
+
+
+def _decimal(value: float) -> Decimal:
+    # repr() gives the shortest string that round-trips, so 3.14 compares as exactly 3.14
+    # and a value on the edge of a tolerance is not lost to binary floating point.
+    return Decimal(repr(value))
+
+
+def numerical_accepts(choice, number: Decimal) -> bool:
+    """A range `low..high` is inclusive at both ends; otherwise `value ± tolerance`. An
+    answer `*` without a value accepts any number (GIFT's catch-all for feedback)."""
+    if choice.low is not None and choice.high is not None:
+        return _decimal(choice.low) <= number <= _decimal(choice.high)
+    if choice.value is None:
+        return choice.text == "*"
+    return abs(number - _decimal(choice.value)) <= _decimal(abs(choice.tolerance or 0.0))
+
+
+def _grade_numerical(choices, answer) -> Grade:
+    typed = _text(answer)
+    if not typed:
+        return UNANSWERED
+    number = parse_number(typed)
+    if number is None:
+        hint = " Write it without commas, with a point for decimals." if "," in typed else ""
+        return Grade(0.0, format_html("<p>“{}” is not a number we can read.{}</p>", typed, hint))
+    accepted = [c for c in choices if numerical_accepts(c, number)]
+    if not accepted:
+        return Grade(0.0, "")
+    best = max(accepted, key=lambda c: c.fraction)
+    return Grade(_clamp(best.fraction), best.feedback_html)
+
+
+def _grade_matching(choices, answer) -> Grade:
+    """One pair right earns 1/pairs. Options without a left-hand text are distractors."""
+    pairs = [c for c in choices if c.text]
+    if not isinstance(answer, dict) or not any(answer.values()) or not pairs:
+        return UNANSWERED
+    right = sum(1 for c in pairs if answer.get(str(c.id)) == c.match_text)
+    return Grade(
+        right / len(pairs),
+        format_html("<p>{} of {} pairs matched correctly.</p>", right, len(pairs)),
+    )

@@ -1,0 +1,281 @@
+"""Course quizzes as files: content/quizzes/quizzes.yaml and one <slug>.gift per quiz.
+
+quizzes.yaml is a list of entries, in course order:
+
+    - slug: two-views-of-security
+      title: Two views of security
+      lesson: two-views-of-security      # or  case: concert-of-europe
+      description: A short check on ...  # Markdown, optional
+      feedback_mode: immediate           # or deferred
+      pass_mark: 60                      # percent
+
+and, only when they differ from the defaults: status, attempts_allowed, grade_method,
+time_limit, shuffle_questions, shuffle_choices, review_after, review_score,
+review_answers, review_feedback. What `export_quizzes` writes is the canonical form, so
+loading canonical files and exporting them gives the same bytes. Quizzes with an owner
+(instructors' own) are not content and are neither loaded nor exported.
+"""
+
+from pathlib import Path
+
+from django.db import transaction
+from django.db.models import Prefetch
+
+from apps.core.content_files import ContentError, line_of_key, read_yaml, write_yaml
+from apps.core.publishing import Status
+from apps.quizzes.gift import GiftAnswer, GiftQuestion, GiftSyntaxError, parse_gift, write_gift
+from apps.quizzes.models import Choice, Question, Quiz, TextFormat
+from apps.quizzes.services import retire_question, save_question
+
+REQUIRED = ("slug", "title")
+WRITTEN = ("slug", "title", "lesson", "case", "description", "feedback_mode", "pass_mark")
+OPTIONAL = {
+    "status": Status.PUBLISHED.value,
+    "attempts_allowed": 0,
+    "grade_method": Quiz.GradeMethod.HIGHEST.value,
+    "time_limit": None,
+    "shuffle_questions": False,
+    "shuffle_choices": True,
+    "review_after": Quiz.ReviewAfter.SUBMIT.value,
+    "review_score": True,
+    "review_answers": True,
+    "review_feedback": True,
+}
+CHOICES = {
+    "feedback_mode": Quiz.FeedbackMode.values,
+    "status": Status.values,
+    "grade_method": Quiz.GradeMethod.values,
+    "review_after": Quiz.ReviewAfter.values,
+}
+# The quiz field each YAML key fills, where the names differ.
+FIELD_OF_KEY = {"lesson": "lesson_slug", "case": "case_slug"}
+
+
+def quizzes_dir(content_dir: Path) -> Path:
+    return content_dir / "quizzes"
+
+
+@transaction.atomic
+def load_quizzes(content_dir: Path, documents: list | None = None) -> int:
+    """Upsert the course quizzes by slug and return how many the YAML lists.
+
+    Idempotent: a question whose content is unchanged is left alone; a changed one is
+    edited in place, or saved as a new version when an attempt already includes it;
+    attempts are never touched. Raises ContentError naming the file and line. Appends
+    (path, explanation, line) to `documents`, when given, for the site-wide link check.
+    """
+    path = quizzes_dir(content_dir) / "quizzes.yaml"
+    if not path.exists():
+        return 0
+    entries = _entries(path)
+    for order, (entry, line) in enumerate(entries):
+        quiz = _upsert_quiz(path, line, entry, order)
+        gift_path = quizzes_dir(content_dir) / f"{quiz.slug}.gift"
+        if not gift_path.exists():
+            raise ContentError(path, line, f"no question file {gift_path.name} beside it")
+        questions = read_gift(gift_path)
+        sync_questions(quiz, questions, gift_path)
+        if documents is not None:
+            documents.extend((gift_path, q.general_feedback, q.line) for q in questions)
+    return len(entries)
+
+
+def _entries(path: Path) -> list[tuple[dict, int]]:
+    data = read_yaml(path) or []
+    if not isinstance(data, list):
+        raise ContentError(path, 1, "expected a list of quizzes")
+    text = path.read_text(encoding="utf-8")
+    entries = []
+    for index, entry in enumerate(data, start=1):
+        if not isinstance(entry, dict):
+            raise ContentError(path, 1, f"quiz {index} is not a mapping of keys to values")
+        line = _line_of_slug(text, entry.get("slug"))
+        for key in REQUIRED:
+            if not entry.get(key):
+                raise ContentError(path, line, f"quiz {index} has no '{key}'")
+        unknown = sorted(set(entry) - set(WRITTEN) - set(OPTIONAL))
+        if unknown:
+            raise ContentError(path, line, f"unknown key '{unknown[0]}'")
+        for key, allowed in CHOICES.items():
+            if key in entry and entry[key] not in allowed:
+                raise ContentError(path, line, f"{key} must be one of {', '.join(allowed)}")
+        pass_mark = entry.get("pass_mark", 50)
+        if not isinstance(pass_mark, int) or not 0 <= pass_mark <= 100:
+            raise ContentError(path, line, "pass_mark must be a whole percentage, 0 to 100")
+        entries.append((entry, line))
+    return entries
+
+
+def _line_of_slug(text: str, slug) -> int:
+    marker = f"slug: {slug}"
+    at = text.find(marker)
+    return text.count("\n", 0, at) + 1 if at >= 0 else line_of_key(text, "slug")
+
+
+def _upsert_quiz(path: Path, line: int, entry: dict, order: int) -> Quiz:
+    quiz = Quiz.objects.filter(slug=entry["slug"]).first()
+    if quiz is not None and quiz.owner_id is not None:
+        raise ContentError(path, line, f"'{quiz.slug}' is already an instructor's own quiz")
+    quiz = quiz or Quiz(slug=entry["slug"])
+    quiz.order = order
+    quiz.title = entry["title"]
+    quiz.description = entry.get("description") or ""
+    quiz.lesson_slug = entry.get("lesson") or ""
+    quiz.case_slug = entry.get("case") or ""
+    quiz.feedback_mode = entry.get("feedback_mode", Quiz.FeedbackMode.DEFERRED)
+    quiz.pass_mark = entry.get("pass_mark", 50)
+    for key, default in OPTIONAL.items():
+        setattr(quiz, key, entry.get(key, default))
+    quiz.save()
+    return quiz
+
+
+def read_gift(path: Path) -> list[GiftQuestion]:
+    try:
+        return parse_gift(path.read_text(encoding="utf-8")).questions
+    except GiftSyntaxError as exc:
+        raise ContentError(path, exc.line, exc.message) from exc
+
+
+def question_from_gift(gift: GiftQuestion, quiz: Quiz, position: int) -> tuple[Question, list]:
+    """An unsaved question and its choices; ValueError for what the model cannot hold."""
+    if gift.format not in TextFormat.values:
+        raise ValueError(f"unknown text format '{gift.format}'")
+    for answer in gift.answers:
+        if not -1 <= answer.fraction <= 1:
+            raise ValueError(f"a weight of {answer.fraction:.0%} is outside -100%..100%")
+    question = Question(
+        quiz=quiz,
+        position=position,
+        kind=gift.kind,
+        title=gift.title,
+        text=gift.text,
+        text_format=gift.format,
+        general_feedback=gift.general_feedback,
+        category=gift.category,
+        gift_id=gift.id,
+        tags=list(gift.tags),
+    )
+    choices = [
+        Choice(
+            text=a.text,
+            fraction=a.fraction,
+            feedback=a.feedback,
+            match_text=a.match,
+            value=a.value,
+            tolerance=a.tolerance,
+            low=a.low,
+            high=a.high,
+        )
+        for a in gift.answers
+    ]
+    return question, choices
+
+
+def question_to_gift(question: Question) -> GiftQuestion:
+    return GiftQuestion(
+        kind=question.kind,
+        text=question.text,
+        title=question.title,
+        format=question.text_format,
+        answers=[
+            GiftAnswer(
+                text=c.text,
+                fraction=c.fraction,
+                feedback=c.feedback,
+                match=c.match_text,
+                value=c.value,
+                tolerance=c.tolerance,
+                low=c.low,
+                high=c.high,
+            )
+            for c in question.choice_list
+        ],
+        general_feedback=question.general_feedback,
+        category=question.category,
+        id=question.gift_id,
+        tags=list(question.tags),
+    )
+
+
+def sync_questions(quiz: Quiz, wanted: list[GiftQuestion], path: Path | str = "") -> int:
+    """Make the quiz's current questions equal `wanted`, in order; return how many rows
+    were added, changed or retired.
+
+    Unchanged questions are kept wherever they moved. The changed ones are paired in order
+    with the current questions left over, so an edit becomes that question's next version
+    (or an in-place change while no attempt has it); extra old ones are retired.
+    """
+    current = list(quiz.questions.current().prefetch_related("choices"))
+    as_gift = [question_to_gift(q) for q in current]
+    kept: dict[int, Question] = {}
+    for index, gift in enumerate(wanted):
+        for old_index, old_gift in enumerate(as_gift):
+            if old_gift is not None and old_gift == gift:
+                kept[index] = current[old_index]
+                as_gift[old_index] = None
+                break
+    leftover = [q for q, g in zip(current, as_gift, strict=True) if g is not None]
+    changed = 0
+    for index, gift in enumerate(wanted):
+        position = index + 1
+        if index in kept:
+            if kept[index].position != position:
+                Question.objects.filter(pk=kept[index].pk).update(position=position)
+            continue
+        try:
+            question, choices = question_from_gift(gift, quiz, position)
+        except ValueError as exc:
+            raise ContentError(path, gift.line, str(exc)) from exc
+        if leftover:
+            old = leftover.pop(0)
+            question.pk, question.version, question.previous_id = (
+                old.pk,
+                old.version,
+                old.previous_id,
+            )
+        save_question(question, choices)
+        changed += 1
+    for old in leftover:
+        retire_question(old)
+        changed += 1
+    return changed
+
+
+def export_quizzes(content_dir: Path) -> None:
+    """Write the course quizzes to quizzes.yaml and one .gift file each (canonical form)."""
+    folder = quizzes_dir(content_dir)
+    quizzes = Quiz.objects.for_course().prefetch_related(
+        Prefetch(
+            "questions",
+            queryset=Question.objects.current().prefetch_related("choices"),
+            to_attr="current_questions",
+        )
+    )
+    entries = []
+    for quiz in quizzes:
+        entries.append(quiz_entry(quiz))
+        path = folder / f"{quiz.slug}.gift"
+        try:
+            text = write_gift(question_to_gift(q) for q in quiz.current_questions)
+        except ValueError as exc:
+            raise ContentError(path, 0, str(exc)) from exc
+        folder.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    write_yaml(folder / "quizzes.yaml", entries)
+
+
+def quiz_entry(quiz: Quiz) -> dict:
+    """The quiz's YAML entry: the usual keys, then the settings that differ from defaults."""
+    entry = {"slug": quiz.slug, "title": quiz.title}
+    for key in ("lesson", "case", "description"):
+        value = getattr(quiz, FIELD_OF_KEY.get(key, key))
+        if value:
+            entry[key] = value
+    entry["feedback_mode"] = quiz.feedback_mode
+    entry["pass_mark"] = quiz.pass_mark
+    for key, default in OPTIONAL.items():
+        value = getattr(quiz, key)
+        if value != default:
+            entry[key] = value
+    return entry

@@ -1,0 +1,500 @@
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.html import escape, linebreaks
+
+from apps.core.markup import render_inline, render_markdown, sanitize_html
+from apps.core.publishing import Publishable, PublishableQuerySet, Status
+from apps.core.roles import Action, may
+from apps.quizzes import grading
+
+# A submission or save this long after the deadline is still accepted: it covers the last
+# autosave in flight and a slow network, not extra thinking time.
+GRACE = timedelta(seconds=30)
+
+# Where a missing word goes in a question's text (GIFT's convention).
+BLANK = "_____"
+# Markdown would read five underscores as emphasis or a rule, so the blank travels through
+# rendering as a plain word and is put back afterwards.
+_BLANK_TOKEN = "QUIZBLANKTOKEN"
+
+
+class TextFormat(models.TextChoices):
+    MOODLE = "moodle", "Moodle auto-format (rendered as Markdown)"
+    MARKDOWN = "markdown", "Markdown"
+    HTML = "html", "HTML"
+    PLAIN = "plain", "Plain text"
+
+
+def render_text(text: str, fmt: str, inline: bool = False) -> str:
+    """Safe HTML for a question, answer or feedback text written in a GIFT text format."""
+    text = (text or "").replace(BLANK, _BLANK_TOKEN)
+    if fmt == TextFormat.HTML:
+        html = sanitize_html(text)
+    elif fmt == TextFormat.PLAIN:
+        html = escape(text) if inline else linebreaks(escape(text))
+    else:
+        html = render_inline(text) if inline else render_markdown(text).html
+    return html.replace(_BLANK_TOKEN, BLANK)
+
+
+class QuizQuerySet(PublishableQuerySet):
+    def visible_to(self, user):
+        """Students see published quizzes; curators see every quiz, owners their drafts."""
+        if may(user, Action.CURATE):
+            return self
+        if user.is_authenticated:
+            return self.filter(Q(status=Status.PUBLISHED) | Q(owner=user))
+        return self.published()
+
+    def for_course(self):
+        """The quizzes that live in content/ (instructors' own quizzes have an owner)."""
+        return self.filter(owner__isnull=True)
+
+
+class Quiz(Publishable):
+    class GradeMethod(models.TextChoices):
+        HIGHEST = "highest", "Highest grade"
+        LAST = "last", "Last attempt"
+        AVERAGE = "average", "Average of attempts"
+
+    class FeedbackMode(models.TextChoices):
+        IMMEDIATE = "immediate", "Immediate: check each answer as you go"
+        DEFERRED = "deferred", "Deferred: feedback after submitting"
+
+    class ReviewAfter(models.TextChoices):
+        SUBMIT = "submit", "Immediately after the attempt"
+        CLOSE = "close", "After the quiz closes"
+
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=200)
+    order = models.PositiveSmallIntegerField(default=0)
+    description = models.TextField(blank=True)
+    description_html = models.TextField(blank=True, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="quizzes",
+        help_text="Empty for course quizzes (loaded from content/).",
+    )
+    lesson_slug = models.SlugField(blank=True, help_text="The lesson this quiz tests.")
+    case_slug = models.SlugField(blank=True, help_text="The case this quiz tests.")
+    opens_at = models.DateTimeField(null=True, blank=True)
+    closes_at = models.DateTimeField(null=True, blank=True)
+    attempts_allowed = models.PositiveSmallIntegerField(default=0, help_text="0 = unlimited.")
+    grade_method = models.CharField(
+        max_length=10, choices=GradeMethod.choices, default=GradeMethod.HIGHEST
+    )
+    time_limit = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Minutes; empty for no limit."
+    )
+    shuffle_questions = models.BooleanField(default=False)
+    shuffle_choices = models.BooleanField(default=True)
+    feedback_mode = models.CharField(
+        max_length=10, choices=FeedbackMode.choices, default=FeedbackMode.DEFERRED
+    )
+    pass_mark = models.PositiveSmallIntegerField(
+        default=50, validators=[MaxValueValidator(100)], help_text="Percent."
+    )
+    review_after = models.CharField(
+        max_length=10,
+        choices=ReviewAfter.choices,
+        default=ReviewAfter.SUBMIT,
+        help_text="After the quiz closes: never, if it has no closing time.",
+    )
+    review_score = models.BooleanField("review shows the score", default=True)
+    review_answers = models.BooleanField("review shows the correct answers", default=True)
+    review_feedback = models.BooleanField("review shows feedback", default=True)
+
+    objects = QuizQuerySet.as_manager()
+
+    markdown_fields = ("description",)
+
+    class Meta:
+        ordering = ["order", "title"]
+        verbose_name_plural = "quizzes"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(opens_at__isnull=True)
+                | Q(closes_at__isnull=True)
+                | Q(opens_at__lt=models.F("closes_at")),
+                name="quiz_opens_before_it_closes",
+            ),
+            models.CheckConstraint(condition=Q(pass_mark__lte=100), name="quiz_pass_mark_percent"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("quizzes:detail", args=[self.slug])
+
+    @property
+    def topic_url(self) -> str:
+        """The lesson or case this quiz tests (those apps own the pages; we link by path)."""
+        if self.lesson_slug:
+            return f"/lessons/{self.lesson_slug}/"
+        if self.case_slug:
+            return f"/cases/{self.case_slug}/"
+        return ""
+
+    def is_open(self, now) -> bool:
+        return (self.opens_at is None or self.opens_at <= now) and (
+            self.closes_at is None or now < self.closes_at
+        )
+
+    def deadline_for(self, started_at):
+        """When an attempt started at `started_at` must end: the time limit, cut short by
+        the quiz closing (as in Moodle), or None when neither applies."""
+        ends = [self.closes_at] if self.closes_at else []
+        if self.time_limit:
+            ends.append(started_at + timedelta(minutes=self.time_limit))
+        return min(ends) if ends else None
+
+    def scores_visible(self, now) -> bool:
+        """Whether students may see their scores (and so their kept grade) yet."""
+        return self.review_score and self.review_is_open(now)
+
+    def review_is_open(self, now) -> bool:
+        if self.review_after == self.ReviewAfter.SUBMIT:
+            return True
+        return self.closes_at is not None and now >= self.closes_at
+
+    def keep_grade(self, percents: list[float]) -> float | None:
+        """The grade kept from attempt percentages given oldest first."""
+        if not percents:
+            return None
+        if self.grade_method == self.GradeMethod.LAST:
+            return percents[-1]
+        if self.grade_method == self.GradeMethod.AVERAGE:
+            return sum(percents) / len(percents)
+        return max(percents)
+
+
+class QuestionQuerySet(models.QuerySet):
+    def current(self):
+        """The questions a new attempt gets: the latest version of each, in order."""
+        return self.filter(current=True).order_by("position", "pk")
+
+
+class Question(models.Model):
+    """A question as students saw it. Once it is part of an attempt it never changes: an
+    edit becomes a new version (services.save_question) and old responses keep grading
+    against the version they answered."""
+
+    class Kind(models.TextChoices):
+        SINGLE = grading.SINGLE, "Single choice"
+        MULTIPLE = grading.MULTIPLE, "Multiple response"
+        TRUEFALSE = grading.TRUEFALSE, "True/false"
+        SHORT = grading.SHORT, "Short answer"
+        NUMERICAL = grading.NUMERICAL, "Numerical"
+        MATCHING = grading.MATCHING, "Matching"
+        MISSINGWORD = grading.MISSINGWORD, "Missing word"
+        ESSAY = grading.ESSAY, "Essay"
+        DESCRIPTION = grading.DESCRIPTION, "Text only (not a question)"
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveIntegerField(default=0)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.SINGLE)
+    title = models.CharField(max_length=255, blank=True, help_text="For authors; not shown.")
+    text = models.TextField(help_text=f"A missing word's place is written {BLANK}.")
+    text_html = models.TextField(blank=True, editable=False)
+    text_format = models.CharField(
+        max_length=10, choices=TextFormat.choices, default=TextFormat.MOODLE
+    )
+    general_feedback = models.TextField(
+        "explanation",
+        blank=True,
+        help_text="Shown after answering; link the section it tests: [..](/lessons/slug/#id).",
+    )
+    general_feedback_html = models.TextField(blank=True, editable=False)
+    points = models.PositiveSmallIntegerField(default=1)
+    category = models.CharField(max_length=255, blank=True)
+    gift_id = models.CharField("GIFT id", max_length=100, blank=True)
+    tags = models.JSONField(default=list, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    current = models.BooleanField(default=True, editable=False)
+    previous = models.ForeignKey(
+        "self", null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["quiz", "position", "pk"]
+        indexes = [models.Index(fields=["quiz", "current", "position"])]
+
+    def __str__(self):
+        label = self.title or self.text[:60]
+        return f"{label} (v{self.version})" if self.version > 1 else label
+
+    def save(self, *args, **kwargs):
+        self.text_html = render_text(self.text, self.text_format)
+        self.general_feedback_html = render_text(self.general_feedback, self.text_format)
+        super().save(*args, **kwargs)
+
+    @cached_property
+    def choice_list(self) -> list["Choice"]:
+        """The choices in authored order (from the prefetch cache when there is one)."""
+        return list(self.choices.all())
+
+    @cached_property
+    def match_options(self) -> list[str]:
+        """A matching question's right-hand texts, alphabetical: an order that helps the
+        student find an option and, unlike the authored one, says nothing about pairs."""
+        texts = {c.match_text for c in self.choice_list if c.match_text}
+        return sorted(texts, key=lambda text: (text.casefold(), text))
+
+    @property
+    def lists_choices(self) -> bool:
+        """Answered by picking from listed options (short answers' options stay secret)."""
+        return self.kind in (
+            self.Kind.SINGLE,
+            self.Kind.MULTIPLE,
+            self.Kind.TRUEFALSE,
+            self.Kind.MISSINGWORD,
+        )
+
+    @property
+    def is_scored(self) -> bool:
+        return self.kind != self.Kind.DESCRIPTION
+
+    @property
+    def grades_itself(self) -> bool:
+        """Graded on the spot (so it can be checked): not an essay, not a description."""
+        return self.kind not in (self.Kind.ESSAY, self.Kind.DESCRIPTION)
+
+    @property
+    def max_points(self) -> int:
+        return self.points if self.is_scored else 0
+
+    @property
+    def text_parts(self) -> tuple[str, str] | None:
+        """The text's HTML before and after the blank, or None when it has no blank."""
+        before, blank, after = self.text_html.partition(BLANK)
+        return (before, after) if blank else None
+
+    def is_in_use(self) -> bool:
+        """True once any attempt includes this version, from then on it is frozen."""
+        return self.responses.exists()
+
+
+class Choice(models.Model):
+    """An answer option: a choice, an accepted short or numerical answer, or a matching
+    pair (left side in `text`, right side in `match_text`)."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    position = models.PositiveIntegerField(default=0)
+    text = models.TextField(blank=True)
+    text_html = models.TextField(blank=True, editable=False)
+    fraction = models.FloatField(
+        default=0.0, help_text="Credit: 1 = full, 0.5 = half, negative subtracts."
+    )
+    feedback = models.TextField(blank=True)
+    feedback_html = models.TextField(blank=True, editable=False)
+    match_text = models.TextField("matches", blank=True)
+    value = models.FloatField(null=True, blank=True)
+    tolerance = models.FloatField(default=0.0)
+    low = models.FloatField(null=True, blank=True)
+    high = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["question", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fraction__gte=-1) & Q(fraction__lte=1), name="choice_fraction_range"
+            ),
+        ]
+
+    def __str__(self):
+        return self.text or (f"{self.value}" if self.value is not None else "")
+
+    def save(self, *args, **kwargs):
+        self.text_html, self.feedback_html = self.rendered(self.question.text_format)
+        super().save(*args, **kwargs)
+
+    def rendered(self, fmt: str) -> tuple[str, str]:
+        """(text_html, feedback_html) for a question written in `fmt`; bulk creation
+        skips save(), so callers that bulk-create use this."""
+        text = self.text
+        if self.question.kind == Question.Kind.TRUEFALSE:
+            text = text.capitalize()
+        return render_text(text, fmt, inline=True), render_text(self.feedback, fmt)
+
+
+class AttemptQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A student sees their own attempts; curators see all, instructors those on the
+        quizzes they own. Everyone else gets nothing (so views answer 404, not 403)."""
+        if not user.is_authenticated:
+            return self.none()
+        if may(user, Action.CURATE):
+            return self
+        if may(user, Action.TEACH):
+            return self.filter(Q(user=user) | Q(quiz__owner=user))
+        return self.filter(user=user)
+
+    def counted(self):
+        """Attempts that use up one of the attempts allowed (voided ones do not)."""
+        return self.exclude(state=Attempt.State.ABANDONED)
+
+
+class Attempt(models.Model):
+    class State(models.TextChoices):
+        IN_PROGRESS = "in_progress", "In progress"
+        SUBMITTED = "submitted", "Submitted"
+        # Voided by staff (say, after a technical failure): not graded, not counted.
+        ABANDONED = "abandoned", "Voided"
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="attempts")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts"
+    )
+    number = models.PositiveIntegerField()
+    state = models.CharField(max_length=12, choices=State.choices, default=State.IN_PROGRESS)
+    started_at = models.DateTimeField(default=timezone.now)
+    deadline = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    timed_out = models.BooleanField(
+        default=False, help_text="Closed at the deadline rather than submitted."
+    )
+    score = models.FloatField(null=True, blank=True)
+    max_score = models.FloatField(default=0)
+    question_order = models.JSONField(default=list, help_text="Question ids, one per slot.")
+    choice_order = models.JSONField(default=dict, help_text="{question id: [choice ids]}")
+
+    objects = AttemptQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["quiz", "user", "number"]
+        constraints = [
+            # Two tabs or a double click must not open two attempts; the database says so.
+            models.UniqueConstraint(
+                fields=["quiz", "user"],
+                condition=Q(state="in_progress"),
+                name="one_open_attempt_per_student",
+            ),
+            models.UniqueConstraint(
+                fields=["quiz", "user", "number"], name="attempt_numbers_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.quiz} #{self.number}"
+
+    def get_absolute_url(self):
+        if self.state == self.State.IN_PROGRESS:
+            return reverse("quizzes:take", args=[self.pk])
+        return reverse("quizzes:review", args=[self.pk])
+
+    @property
+    def in_progress(self) -> bool:
+        return self.state == self.State.IN_PROGRESS
+
+    def is_overdue(self, now) -> bool:
+        return self.deadline is not None and now > self.deadline + GRACE
+
+    @property
+    def percent(self) -> float | None:
+        if self.score is None or self.state != self.State.SUBMITTED:
+            return None
+        return 100 * self.score / self.max_score if self.max_score else 0.0
+
+    @property
+    def passed(self) -> bool | None:
+        percent = self.percent
+        return None if percent is None else percent >= self.quiz.pass_mark
+
+    def slot_of(self, question_id: int) -> int:
+        return self.question_order.index(question_id) + 1
+
+    def ordered_choices(self, question: Question) -> list[Choice]:
+        """The question's choices in this attempt's (possibly shuffled) order."""
+        order = self.choice_order.get(str(question.pk))
+        if not order:
+            return question.choice_list
+        rank = {choice_id: index for index, choice_id in enumerate(order)}
+        return sorted(question.choice_list, key=lambda c: rank.get(c.pk, len(rank)))
+
+    def review_options(self, viewer, now) -> "ReviewOptions":
+        """What the review may show `viewer`: staff see everything; the student sees what
+        the quiz's review settings allow, and only after submitting."""
+        if viewer.pk != self.user_id:
+            return ReviewOptions(score=True, answers=True, feedback=True)
+        quiz = self.quiz
+        if self.in_progress or not quiz.review_is_open(now):
+            return ReviewOptions(score=False, answers=False, feedback=False)
+        return ReviewOptions(
+            score=quiz.review_score, answers=quiz.review_answers, feedback=quiz.review_feedback
+        )
+
+
+@dataclass(frozen=True)
+class ReviewOptions:
+    score: bool
+    answers: bool
+    feedback: bool
+
+
+class Response(models.Model):
+    """A student's answer to one question of an attempt. Every slot gets its row when the
+    attempt starts, so saving is an update and the question version is fixed from then."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="responses")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="responses")
+    answer = models.JSONField(null=True, blank=True)
+    saved_at = models.DateTimeField(null=True, blank=True)
+    checked_at = models.DateTimeField(
+        null=True, blank=True, help_text="Checked with immediate feedback; locked since."
+    )
+    fraction = models.FloatField(null=True, blank=True)
+    score = models.FloatField(null=True, blank=True)
+    feedback = models.TextField(blank=True, help_text="HTML from grading.")
+    graded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    graded_at = models.DateTimeField(null=True, blank=True)
+    comment = models.TextField(blank=True, help_text="The grader's comment on an essay.")
+
+    class Meta:
+        ordering = ["attempt", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "question"], name="one_response_per_slot")
+        ]
+
+    def __str__(self):
+        return f"{self.attempt} — {self.question}"
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answer not in (None, "", [], {})
+
+    @property
+    def needs_grading(self) -> bool:
+        return self.question.is_scored and self.fraction is None
+
+    @property
+    def verdict(self) -> str:
+        """ "correct", "partly-correct" or "incorrect" once graded; "" before."""
+        if self.fraction is None:
+            return ""
+        if self.fraction >= 1:
+            return "correct"
+        return "partly-correct" if self.fraction > 0 else "incorrect"
+
+    @property
+    def verdict_label(self) -> str:
+        return self.verdict.replace("-", " ").capitalize()

@@ -1,0 +1,277 @@
+"""Writes that span quizzes, questions, attempts and responses, each in one transaction.
+
+Attempts are serialised on their own row: every write to an attempt or its responses first
+takes `SELECT ... FOR UPDATE` on the attempt, then checks its state. So a double click, a
+replayed POST or a second tab finds the work done instead of doing it twice, and no answer
+changes after the attempt has been graded.
+"""
+
+import random
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Sum
+from django.utils import timezone
+
+from apps.quizzes.grading import grade_response
+from apps.quizzes.models import Attempt, Choice, Question, Quiz, Response
+
+# Kinds whose options are listed for the student, so their order can be shuffled.
+SHUFFLED_KINDS = {
+    Question.Kind.SINGLE,
+    Question.Kind.MULTIPLE,
+    Question.Kind.MISSINGWORD,
+    Question.Kind.MATCHING,
+}
+
+
+class QuizError(Exception):
+    """A quiz rule refused the action; the message is written for the student."""
+
+
+class QuizNotOpen(QuizError):
+    pass
+
+
+class NoAttemptsLeft(QuizError):
+    pass
+
+
+class AttemptClosed(QuizError):
+    """The attempt is submitted, or its time ran out (it has been closed at the deadline)."""
+
+    def __init__(self, attempt: Attempt):
+        self.attempt = attempt
+        if attempt.timed_out:
+            message = (
+                "Time is up: the attempt was closed at its deadline with the answers saved by then."
+            )
+        else:
+            message = "This attempt has been submitted, so its answers can no longer change."
+        super().__init__(message)
+
+
+class AnswerLocked(QuizError):
+    pass
+
+
+def start_attempt(quiz: Quiz, user, now=None) -> Attempt:
+    """Open a new attempt, or return the student's attempt that is still open.
+
+    The partial unique constraint (one open attempt per student and quiz) decides races:
+    when a concurrent request wins, its attempt is returned. Raises QuizNotOpen or
+    NoAttemptsLeft when the quiz's rules refuse a new attempt.
+    """
+    now = now or timezone.now()
+    mine = Attempt.objects.filter(quiz=quiz, user=user)
+    existing = mine.filter(state=Attempt.State.IN_PROGRESS).first()
+    if existing is not None and close_if_overdue(existing, now).in_progress:
+        return existing
+    if not quiz.is_open(now):
+        raise QuizNotOpen("This quiz is not open for attempts at the moment.")
+    if quiz.attempts_allowed and mine.counted().count() >= quiz.attempts_allowed:
+        raise NoAttemptsLeft("You have used all the attempts this quiz allows.")
+    questions = list(quiz.questions.current().prefetch_related("choices"))
+    if not questions:
+        raise QuizNotOpen("This quiz has no questions yet.")
+
+    rng = random.Random()
+    if quiz.shuffle_questions:
+        rng.shuffle(questions)
+    choice_order = {}
+    for question in questions:
+        if question.kind in SHUFFLED_KINDS:
+            ids = [choice.pk for choice in question.choice_list]
+            if quiz.shuffle_choices:
+                rng.shuffle(ids)
+            choice_order[str(question.pk)] = ids
+    number = (mine.aggregate(last=Max("number"))["last"] or 0) + 1
+    try:
+        with transaction.atomic():
+            attempt = Attempt.objects.create(
+                quiz=quiz,
+                user=user,
+                number=number,
+                started_at=now,
+                deadline=quiz.deadline_for(now),
+                max_score=sum(q.max_points for q in questions),
+                question_order=[q.pk for q in questions],
+                choice_order=choice_order,
+            )
+            Response.objects.bulk_create(Response(attempt=attempt, question=q) for q in questions)
+    except IntegrityError:
+        # A double click or a second tab opened it first; that attempt is the one.
+        return Attempt.objects.get(quiz=quiz, user=user, state=Attempt.State.IN_PROGRESS)
+    return attempt
+
+
+def _lock(attempt: Attempt) -> Attempt:
+    return Attempt.objects.select_for_update(of=("self",)).select_related("quiz").get(pk=attempt.pk)
+
+
+def save_response(attempt: Attempt, question_id: int, answer, now=None, check=False) -> Response:
+    """Store `answer` as the response to one question (last write wins).
+
+    With `check` in an immediate-feedback quiz the answer is also graded and locked, and
+    the returned response carries its feedback. Raises AttemptClosed once the attempt is
+    submitted or past its deadline and grace (it is then closed at the deadline),
+    AnswerLocked for a checked answer, Response.DoesNotExist for a question not in it.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock(attempt)
+        if locked.in_progress and not locked.is_overdue(now):
+            response = locked.responses.select_related("question").get(question_id=question_id)
+            if response.checked_at is not None:
+                raise AnswerLocked("This answer has been checked and can no longer change.")
+            response.answer = answer
+            response.saved_at = now
+            fields = ["answer", "saved_at"]
+            if check:
+                _check(locked, response, now)
+                fields += ["checked_at", "fraction", "score", "feedback"]
+            response.save(update_fields=fields)
+            return response
+        if locked.in_progress:
+            _close(locked, now)
+    raise AttemptClosed(locked)
+
+
+def _check(attempt: Attempt, response: Response, now) -> None:
+    if attempt.quiz.feedback_mode != attempt.quiz.FeedbackMode.IMMEDIATE:
+        raise QuizError("This quiz gives feedback after you submit.")
+    if not response.question.grades_itself:
+        raise QuizError("This question is graded by your instructor after you submit.")
+    if not response.is_answered:
+        raise QuizError("Answer the question before checking it.")
+    _grade(response)
+    response.checked_at = now
+
+
+def _grade(response: Response) -> None:
+    question = response.question
+    fraction, feedback = grade_response(question, response.answer)
+    response.fraction = fraction
+    response.score = None if fraction is None else round(fraction * question.max_points, 4)
+    response.feedback = feedback
+
+
+def submit_attempt(attempt: Attempt, now=None) -> Attempt:
+    """Grade and close the attempt, exactly once.
+
+    A second call (double click, replayed POST, another tab) returns the attempt as it was
+    submitted, without grading again. After the deadline and its grace the submission is
+    refused: the attempt is closed at the deadline, with the answers saved by then.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock(attempt)
+        if locked.in_progress:
+            _close(locked, now)
+    return locked
+
+
+def close_if_overdue(attempt: Attempt, now=None) -> Attempt:
+    """The attempt, closed at its deadline first if that and the grace have passed (a
+    student who walked away is graded on what was saved)."""
+    now = now or timezone.now()
+    if attempt.in_progress and attempt.is_overdue(now):
+        return submit_attempt(attempt, now)
+    return attempt
+
+
+def _close(attempt: Attempt, now) -> None:
+    """Grade every response in one pass and mark the attempt submitted."""
+    responses = list(
+        attempt.responses.select_related("question").prefetch_related("question__choices")
+    )
+    for response in responses:
+        _grade(response)
+    Response.objects.bulk_update(responses, ["fraction", "score", "feedback"])
+    attempt.timed_out = attempt.is_overdue(now)
+    attempt.submitted_at = attempt.deadline if attempt.timed_out else now
+    attempt.state = Attempt.State.SUBMITTED
+    attempt.score = round(sum(r.score or 0 for r in responses), 4)
+    attempt.save(update_fields=["state", "submitted_at", "timed_out", "score"])
+
+
+def grade_essay(response: Response, grader, fraction: float, comment: str = "", now=None):
+    """Record an instructor's grade and comment for one essay answer; the attempt's score
+    is summed again."""
+    if not 0 <= fraction <= 1:
+        raise ValueError("an essay's grade is a fraction between 0 and 1")
+    now = now or timezone.now()
+    with transaction.atomic():
+        attempt = _lock(response.attempt)
+        if attempt.state != Attempt.State.SUBMITTED:
+            raise QuizError("Only submitted attempts are graded.")
+        response.fraction = fraction
+        response.score = round(fraction * response.question.max_points, 4)
+        response.comment = comment
+        response.graded_by = grader
+        response.graded_at = now
+        response.save(update_fields=["fraction", "score", "comment", "graded_by", "graded_at"])
+        attempt.score = attempt.responses.aggregate(total=Sum("score"))["total"] or 0
+        attempt.save(update_fields=["score"])
+    return response
+
+
+def kept_grades(user, quizzes) -> dict[int, float]:
+    """{quiz id: the percentage kept by each quiz's grade method} for one student, over
+    their submitted attempts; quizzes without one are left out. One query for any number
+    of quizzes."""
+    if not user.is_authenticated:
+        return {}
+    by_quiz: dict[int, list[float]] = {}
+    attempts = Attempt.objects.filter(
+        user=user, quiz__in=quizzes, state=Attempt.State.SUBMITTED
+    ).order_by("submitted_at", "number")
+    for attempt in attempts.only("quiz", "state", "score", "max_score"):
+        by_quiz.setdefault(attempt.quiz_id, []).append(attempt.percent)
+    methods = {quiz.pk: quiz for quiz in quizzes}
+    return {pk: methods[pk].keep_grade(percents) for pk, percents in by_quiz.items()}
+
+
+def kept_grade(user, quiz: Quiz) -> float | None:
+    """The student's grade for the quiz: highest, last or average attempt percentage."""
+    return kept_grades(user, [quiz]).get(quiz.pk)
+
+
+@transaction.atomic
+def save_question(question: Question, choices: list[Choice] | None = None) -> Question:
+    """Save a new or edited question, replacing its choices with `choices` when given.
+
+    A question that some attempt already includes is frozen: the edit is saved as a new
+    version (the old row stops being current and keeps its choices, so old attempts still
+    grade as they were answered). `question` becomes that new row.
+    """
+    if question.pk is not None and question.is_in_use():
+        previous = Question.objects.get(pk=question.pk)
+        Question.objects.filter(pk=previous.pk).update(current=False)
+        if choices is None:
+            choices = list(previous.choices.all())
+        question.pk = None
+        question._state.adding = True
+        question.previous = previous
+        question.version = previous.version + 1
+        question.current = True
+    elif question.pk is not None and choices is not None:
+        question.choices.all().delete()
+    question.save()
+    question.__dict__.pop("choice_list", None)
+    if choices is not None:
+        for position, choice in enumerate(choices):
+            choice.pk = None
+            choice.question = question
+            choice.position = position
+            choice.text_html, choice.feedback_html = choice.rendered(question.text_format)
+        Choice.objects.bulk_create(choices)
+    return question
+
+
+def retire_question(question: Question) -> None:
+    """Take a question out of the quiz: deleted if no attempt has it, else kept but no
+    longer current."""
+    if question.is_in_use():
+        Question.objects.filter(pk=question.pk).update(current=False)
+    else:
+        question.delete()

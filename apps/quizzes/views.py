@@ -1,0 +1,384 @@
+"""Quiz pages: list, intro with attempt history, taking, summary, submitting, review.
+
+Every attempt is reached through `_get_attempt_for_user` (to look at it) or
+`_get_own_attempt` (to answer it); both answer 404 for anyone else's attempt, so nobody
+learns that it exists. The take page never renders a fraction, a key or feedback; only a
+checked answer (immediate feedback) and the review, within the quiz's rules, do.
+"""
+
+from dataclasses import dataclass, field
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from apps.core.roles import Action, may
+from apps.quizzes import services
+from apps.quizzes.forms import AnswerForm
+from apps.quizzes.models import Attempt, Choice, Question, Quiz, Response
+
+Kind = Question.Kind
+# Kinds answered with one word or number, which can sit in the blank of the sentence.
+BLANK_KINDS = {Kind.MISSINGWORD, Kind.SHORT, Kind.NUMERICAL}
+
+
+def _get_quiz_for_user(request: HttpRequest, slug: str) -> Quiz:
+    return get_object_or_404(Quiz.objects.visible_to(request.user), slug=slug)
+
+
+def _get_attempt_for_user(request: HttpRequest, attempt_id: int) -> Attempt:
+    """An attempt `request.user` may look at: their own, or one they teach or curate."""
+    attempts = Attempt.objects.visible_to(request.user).select_related("quiz", "user")
+    return get_object_or_404(attempts, pk=attempt_id)
+
+
+def _get_own_attempt(request: HttpRequest, attempt_id: int) -> Attempt:
+    """An attempt `request.user` may answer: only ever their own."""
+    attempts = Attempt.objects.select_related("quiz")
+    return get_object_or_404(attempts, pk=attempt_id, user_id=request.user.pk)
+
+
+@require_GET
+def quiz_list(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    quizzes = list(Quiz.objects.visible_to(request.user))
+    grades = services.kept_grades(request.user, quizzes)
+    for quiz in quizzes:
+        quiz.kept_grade = grades.get(quiz.pk) if quiz.scores_visible(now) else None
+        quiz.attempted = quiz.pk in grades
+    return render(request, "quizzes/list.html", {"quizzes": quizzes})
+
+
+@require_GET
+def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """The intro: what the quiz is, its rules, and the student's attempts with the grade
+    kept. Anonymous visitors see the intro and a sign-in link."""
+    quiz = _get_quiz_for_user(request, slug)
+    now = timezone.now()
+    scores_visible = quiz.scores_visible(now)
+    attempts, open_attempt, attempts_left, kept = [], None, None, None
+    if request.user.is_authenticated:
+        attempts = list(quiz.attempts.filter(user=request.user).order_by("number"))
+        open_attempt = next((a for a in attempts if a.in_progress), None)
+        if quiz.attempts_allowed:
+            used = sum(1 for a in attempts if a.state != Attempt.State.ABANDONED)
+            attempts_left = max(0, quiz.attempts_allowed - used)
+        if scores_visible:
+            kept = services.kept_grade(request.user, quiz)
+    context = {
+        "quiz": quiz,
+        "attempts": attempts,
+        "open_attempt": open_attempt,
+        "attempts_left": attempts_left,
+        "kept_grade": kept,
+        "scores_visible": scores_visible,
+        "is_open": quiz.is_open(now),
+        "may_take": may(request.user, Action.TAKE_QUIZZES),
+        "question_count": quiz.questions.current().exclude(kind=Kind.DESCRIPTION).count(),
+    }
+    return render(request, "quizzes/detail.html", context)
+
+
+@login_required
+@require_POST
+def start(request: HttpRequest, slug: str) -> HttpResponse:
+    quiz = _get_quiz_for_user(request, slug)
+    if not may(request.user, Action.TAKE_QUIZZES):
+        raise PermissionDenied
+    try:
+        attempt = services.start_attempt(quiz, request.user)
+    except services.QuizError as exc:
+        messages.error(request, str(exc))
+        return redirect(quiz)
+    return redirect("quizzes:take", attempt.pk)
+
+
+@dataclass
+class SlotState:
+    number: int
+    answered: bool
+    checked: bool
+    is_question: bool
+    current: bool = False
+
+
+def _slot_states(attempt: Attempt, current: int = 0) -> list[SlotState]:
+    """Answered or not, per slot, in the attempt's order: one query for any length."""
+    responses = attempt.responses.select_related("question").only(
+        "question_id", "answer", "checked_at", "question__kind"
+    )
+    by_question = {r.question_id: r for r in responses}
+    states = []
+    for number, question_id in enumerate(attempt.question_order, start=1):
+        response = by_question[question_id]
+        states.append(
+            SlotState(
+                number=number,
+                answered=response.is_answered,
+                checked=response.checked_at is not None,
+                is_question=response.question.is_scored,
+                current=number == current,
+            )
+        )
+    return states
+
+
+@dataclass
+class AnswerView:
+    """A response's answer shaped for a template: which choices are picked, what was
+    typed, what each matching row holds."""
+
+    picked: set = field(default_factory=set)
+    typed: str = ""
+    match_rows: list = field(default_factory=list)  # (choice, chosen text)
+
+
+def _answer_view(question: Question, choices: list[Choice], answer) -> AnswerView:
+    view = AnswerView()
+    if question.kind == Kind.MATCHING:
+        chosen = answer if isinstance(answer, dict) else {}
+        view.match_rows = [(c, chosen.get(str(c.pk), "")) for c in choices if c.text]
+    elif question.kind == Kind.MULTIPLE:
+        view.picked = set(answer or [])
+    elif question.lists_choices:
+        view.picked = {answer} if answer is not None else set()
+    elif isinstance(answer, str):
+        view.typed = answer
+    return view
+
+
+def _leave_attempt(request: HttpRequest, attempt: Attempt) -> HttpResponse:
+    """Out of a closed attempt to its review (htmx follows HX-Redirect); the review says
+    when time ran out."""
+    url = attempt.get_absolute_url()
+    if request.htmx:
+        return HttpResponse(headers={"HX-Redirect": url})
+    return redirect(url)
+
+
+def _slot(request: HttpRequest, attempt: Attempt) -> int:
+    try:
+        slot = int(request.GET.get("q", 1))
+    except ValueError:
+        slot = 1
+    return min(max(slot, 1), len(attempt.question_order))
+
+
+def _go_to(attempt: Attempt, slot: int, go: str) -> str:
+    """Where a plain (no-JS) form post continues: another slot, the summary, or here."""
+    if go == "summary":
+        return reverse("quizzes:summary", args=[attempt.pk])
+    if go.isdigit() and 1 <= int(go) <= len(attempt.question_order):
+        slot = int(go)
+    return reverse("quizzes:take", args=[attempt.pk]) + f"?q={slot}"
+
+
+def login_required_for_htmx(view):
+    """login_required, except that an htmx request from a signed-out browser gets a 403
+    (app.js then asks "are you still signed in?") instead of the login page swapped into
+    the form."""
+    protected = login_required(view)
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.htmx and not request.user.is_authenticated:
+            raise PermissionDenied
+        return protected(request, *args, **kwargs)
+
+    return wrapper
+
+
+@login_required_for_htmx
+@require_http_methods(["GET", "POST"])
+def take(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    """One question of an open attempt (?q=N). POST saves the answer: htmx autosave gets
+    the save status back, Check (immediate feedback) the locked question with its
+    feedback, and a plain form post continues to the slot or page it names."""
+    now = timezone.now()
+    attempt = services.close_if_overdue(_get_own_attempt(request, attempt_id), now)
+    if not attempt.in_progress:
+        return _leave_attempt(request, attempt)
+    slot = _slot(request, attempt)
+    question_id = attempt.question_order[slot - 1]
+    response = attempt.responses.select_related("question").get(question_id=question_id)
+    question = response.question
+    error = ""
+    saved = response.saved_at is not None
+    if request.method == "POST":
+        form = AnswerForm(question, request.POST)
+        if not form.is_valid():
+            return HttpResponseBadRequest("That answer is not one of the options.")
+        action = request.POST.get("action", "save")
+        # A checked answer's inputs are disabled, so a plain post from its page carries no
+        # answer: it only navigates. An htmx post for it comes from a stale tab: refuse it.
+        if question.is_scored and (request.htmx or response.checked_at is None):
+            try:
+                response = services.save_response(
+                    attempt, question_id, form.answer(), now, check=action == "check"
+                )
+                saved = True
+            except services.AttemptClosed as exc:
+                return _leave_attempt(request, exc.attempt)
+            except services.QuizError as exc:
+                error = str(exc)
+                response.refresh_from_db()
+        if request.htmx and action != "check":
+            # 200 even for a refusal: htmx swaps only successes, and the reason belongs
+            # beside the answer, in the status that screen readers announce.
+            context = {"saved": saved and not error, "error": error}
+            return render(request, "quizzes/take.html#save-status", context)
+        if not request.htmx:
+            if error:
+                messages.error(request, error)
+            return redirect(_go_to(attempt, slot, request.POST.get("go", "")))
+    context = _take_context(attempt, response, slot, now)
+    # After Check the form is replaced, so focus goes to its outcome (see app.js).
+    context.update(saved=saved, error=error, action=request.POST.get("action", ""))
+    # The form is swapped whole only after Check; autosaves answered with the status above.
+    template = "quizzes/take.html" + ("#answer-form" if request.htmx else "")
+    return render(request, template, context)
+
+
+def _take_context(attempt: Attempt, response: Response, slot: int, now) -> dict:
+    question = response.question
+    choices = attempt.ordered_choices(question)
+    checked = response.checked_at is not None
+    total = len(attempt.question_order)
+    return {
+        "quiz": attempt.quiz,
+        "attempt": attempt,
+        "slot": slot,
+        "total": total,
+        "previous_slot": slot - 1 if slot > 1 else None,
+        "next_slot": slot + 1 if slot < total else None,
+        "take_url": reverse("quizzes:take", args=[attempt.pk]),
+        "question": question,
+        "choices": choices,
+        "inline_blank": question.text_parts is not None and question.kind in BLANK_KINDS,
+        "answer": _answer_view(question, choices, response.answer),
+        "response": response,
+        "checked": checked,
+        "can_check": (
+            attempt.quiz.feedback_mode == Quiz.FeedbackMode.IMMEDIATE
+            and question.grades_itself
+            and not checked
+        ),
+        "slots": _slot_states(attempt, current=slot),
+        "seconds_left": _seconds_left(attempt, now),
+    }
+
+
+def _seconds_left(attempt: Attempt, now) -> int | None:
+    if attempt.deadline is None:
+        return None
+    return max(0, int((attempt.deadline - now).total_seconds()))
+
+
+@login_required
+@require_GET
+def summary(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    """Answered and unanswered questions, and the one button that submits."""
+    now = timezone.now()
+    attempt = services.close_if_overdue(_get_own_attempt(request, attempt_id), now)
+    if not attempt.in_progress:
+        return _leave_attempt(request, attempt)
+    slots = [s for s in _slot_states(attempt) if s.is_question]
+    context = {
+        "quiz": attempt.quiz,
+        "attempt": attempt,
+        "slots": slots,
+        "answered": sum(1 for s in slots if s.answered),
+        "first_unanswered": next((s.number for s in slots if not s.answered), None),
+        "seconds_left": _seconds_left(attempt, now),
+    }
+    return render(request, "quizzes/summary.html", context)
+
+
+@login_required
+@require_POST
+def submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    """Grade once: a repeated post finds the attempt submitted and just shows it."""
+    attempt = services.submit_attempt(_get_own_attempt(request, attempt_id))
+    return _leave_attempt(request, attempt)
+
+
+@dataclass
+class ReviewItem:
+    number: int
+    question: Question
+    response: Response
+    choices: list[Choice]
+    answer: AnswerView
+    accepted: list[tuple[str, float]]  # accepted typed answers: (label, fraction)
+
+
+def _accepted_answers(question: Question) -> list[tuple[str, float]]:
+    """The typed answers that earn credit, best first, written for the review."""
+    accepted = []
+    for choice in question.choice_list:
+        if choice.fraction <= 0:
+            continue
+        if question.kind == Kind.NUMERICAL:
+            if choice.low is not None and choice.high is not None:
+                label = f"{choice.low:g} to {choice.high:g}"
+            elif choice.value is None:
+                continue
+            elif choice.tolerance:
+                label = f"{choice.value:g} ± {choice.tolerance:g}"
+            else:
+                label = f"{choice.value:g}"
+        else:
+            label = choice.text
+        accepted.append((label, choice.fraction))
+    return sorted(accepted, key=lambda item: -item[1])
+
+
+def _review_items(attempt: Attempt) -> list[ReviewItem]:
+    responses = attempt.responses.select_related("question").prefetch_related("question__choices")
+    by_question = {r.question_id: r for r in responses}
+    items = []
+    for number, question_id in enumerate(attempt.question_order, start=1):
+        response = by_question[question_id]
+        question = response.question
+        choices = attempt.ordered_choices(question)
+        items.append(
+            ReviewItem(
+                number=number,
+                question=question,
+                response=response,
+                choices=choices,
+                answer=_answer_view(question, choices, response.answer),
+                accepted=(
+                    _accepted_answers(question)
+                    if question.kind in (Kind.SHORT, Kind.NUMERICAL)
+                    else []
+                ),
+            )
+        )
+    return items
+
+
+@login_required
+@require_GET
+def review(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    """The result and each question with the answer given; the score, the correct answers
+    and the feedback appear as the quiz's review settings allow."""
+    attempt = _get_attempt_for_user(request, attempt_id)
+    if attempt.in_progress and attempt.user_id == request.user.pk:
+        return redirect("quizzes:take", attempt.pk)
+    items = _review_items(attempt)
+    context = {
+        "quiz": attempt.quiz,
+        "attempt": attempt,
+        "show": attempt.review_options(request.user, timezone.now()),
+        "items": items,
+        "is_own": attempt.user_id == request.user.pk,
+        "needs_grading": any(item.response.needs_grading for item in items),
+    }
+    return render(request, "quizzes/review.html", context)

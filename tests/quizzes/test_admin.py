@@ -1,0 +1,110 @@
+import pytest
+
+from apps.quizzes import services
+from apps.quizzes.models import Question
+from tests.quizzes.conftest import client_for, quiz_from_gift
+
+pytestmark = pytest.mark.django_db
+
+TWO = "::one:: Pick A {=A ~B}\n\n::two:: Pick B {~A =B}\n"
+
+
+def question_form(question, **changes):
+    """The admin change form's POST data for `question` and its choices."""
+    choices = list(question.choices.all())
+    data = {
+        "quiz": question.quiz_id,
+        "position": question.position,
+        "kind": question.kind,
+        "title": question.title,
+        "text": question.text,
+        "text_format": question.text_format,
+        "general_feedback": question.general_feedback,
+        "points": question.points,
+        "category": question.category,
+        "gift_id": question.gift_id,
+        "tags": "[]",
+        "choices-TOTAL_FORMS": len(choices),
+        "choices-INITIAL_FORMS": len(choices),
+        "choices-MIN_NUM_FORMS": 0,
+        "choices-MAX_NUM_FORMS": 1000,
+    }
+    for index, choice in enumerate(choices):
+        prefix = f"choices-{index}-"
+        data |= {
+            prefix + "id": choice.pk,
+            prefix + "question": question.pk,
+            prefix + "position": choice.position,
+            prefix + "text": choice.text,
+            prefix + "fraction": choice.fraction,
+            prefix + "feedback": choice.feedback,
+            prefix + "match_text": choice.match_text,
+            prefix + "tolerance": choice.tolerance,
+        }
+    return data | changes
+
+
+def test_curators_manage_quizzes_in_the_admin_and_students_cannot(alice, carol):
+    quiz = quiz_from_gift(TWO, slug="two")
+    curator = client_for(carol)
+    assert curator.get("/admin/quizzes/quiz/").status_code == 200
+    page = curator.get(f"/admin/quizzes/quiz/{quiz.pk}/change/")
+    assert page.status_code == 200
+    assert "Pick A" in page.content.decode()  # the question inline
+    question = quiz.questions.first()
+    assert curator.get(f"/admin/quizzes/question/{question.pk}/change/").status_code == 200
+    assert client_for(alice).get("/admin/quizzes/quiz/").status_code == 302
+
+
+def test_editing_an_answered_question_in_the_admin_saves_a_new_version(alice, carol):
+    quiz = quiz_from_gift(TWO, slug="two")
+    services.start_attempt(quiz, alice)
+    question = quiz.questions.get(title="one")
+    response = client_for(carol).post(
+        f"/admin/quizzes/question/{question.pk}/change/",
+        question_form(question, text="Pick A, the first letter", **{"choices-1-fraction": 0.5}),
+        follow=True,
+    )
+    assert "saved as version 2" in response.content.decode()
+    new = quiz.questions.get(title="one", current=True)
+    assert new.version == 2 and new.text == "Pick A, the first letter"
+    assert [c.fraction for c in new.choices.all()] == [1.0, 0.5]
+    question.refresh_from_db()
+    assert not question.current and question.text == "Pick A"
+    assert [c.fraction for c in question.choices.all()] == [1.0, 0.0]
+
+
+def test_editing_an_unanswered_question_in_the_admin_changes_it(carol):
+    quiz = quiz_from_gift(TWO, slug="two")
+    question = quiz.questions.get(title="one")
+    client_for(carol).post(
+        f"/admin/quizzes/question/{question.pk}/change/",
+        question_form(question, text="Pick the letter A"),
+    )
+    question.refresh_from_db()
+    assert question.text == "Pick the letter A" and question.version == 1
+    assert question.choices.count() == 2
+
+
+def test_old_versions_are_read_only_and_deleting_in_use_retires(alice, carol):
+    quiz = quiz_from_gift(TWO, slug="two")
+    services.start_attempt(quiz, alice)
+    question = quiz.questions.get(title="two")
+    curator = client_for(carol)
+    curator.post(f"/admin/quizzes/question/{question.pk}/delete/", {"post": "yes"})
+    question.refresh_from_db()
+    assert not question.current
+    assert Question.objects.filter(pk=question.pk).exists()
+    page = curator.get(f"/admin/quizzes/question/{question.pk}/change/").content.decode()
+    assert "Save and continue editing" not in page
+
+
+def test_the_attempt_admin_voids_an_attempt(alice, carol):
+    quiz = quiz_from_gift(TWO, slug="two", attempts_allowed=1)
+    attempt = services.submit_attempt(services.start_attempt(quiz, alice))
+    client_for(carol).post(
+        "/admin/quizzes/attempt/", {"action": "void", "_selected_action": [attempt.pk]}
+    )
+    attempt.refresh_from_db()
+    assert attempt.state == "abandoned"
+    assert services.start_attempt(quiz, alice).number == 2

@@ -1,0 +1,71 @@
+"""Showing a question, saving an answer and submitting cost the same number of queries
+for 5 questions as for 50."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from apps.quizzes import services
+from apps.quizzes.models import Attempt
+from tests.quizzes.conftest import client_for, quiz_from_gift
+
+HX = {"HTTP_HX_REQUEST": "true"}
+KINDS = [
+    "::q{n}:: Pick one {{=A ~B ~C}}",
+    "::q{n}:: Pick some {{~%50%A ~%50%B ~%-100%C}}",
+    "::q{n}:: Type it {{=word =%50%other}}",
+    "::q{n}:: A year {{#1815:2}}",
+    "::q{n}:: Match {{=a -> 1 =b -> 2 =c -> 3}}",
+]
+
+pytestmark = pytest.mark.django_db
+
+
+def gift_with(count: int) -> str:
+    return "\n\n".join(KINDS[n % len(KINDS)].format(n=n) for n in range(count))
+
+
+def measure(user, count: int) -> dict[str, int]:
+    quiz = quiz_from_gift(gift_with(count), slug=f"size-{count}", shuffle_choices=True)
+    client = client_for(user)
+    take = client.post(f"/quizzes/{quiz.slug}/start/").url
+    attempt = Attempt.objects.get(quiz=quiz)
+    first_choice = quiz.questions.get(pk=attempt.question_order[0]).choices.first().pk
+    for question_id in attempt.question_order[1:]:
+        services.save_response(attempt, question_id, "word")
+    requests = {
+        "show a question": lambda: client.get(f"{take}?q=1"),
+        "autosave": lambda: client.post(f"{take}?q=1", {"answer": first_choice}, **HX),
+        "save and go on": lambda: client.post(f"{take}?q=1", {"answer": first_choice, "go": 2}),
+        "summary": lambda: client.get(f"{take}summary/"),
+        "submit": lambda: client.post(f"{take}submit/"),
+        "review": lambda: client.get(f"{take}review/"),
+    }
+    counts = {}
+    for name, request in requests.items():
+        with CaptureQueriesContext(connection) as queries:
+            response = request()
+        assert response.status_code in (200, 302), name
+        counts[name] = len(queries)
+    return counts
+
+
+def test_query_counts_do_not_grow_with_the_number_of_questions(alice, bob):
+    small, large = measure(alice, 5), measure(bob, 50)
+    assert small == large
+    print("\nqueries per request (5 and 50 questions):", small)
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_taking_a_question_saving_and_submitting_stay_within_budget(
+    alice, count, django_assert_max_num_queries
+):
+    quiz = quiz_from_gift(gift_with(count), slug=f"budget-{count}")
+    client = client_for(alice)
+    take = client.post(f"/quizzes/{quiz.slug}/start/").url
+    with django_assert_max_num_queries(8):
+        client.get(f"{take}?q=2")
+    with django_assert_max_num_queries(12):
+        client.post(f"{take}?q=3", {"answer": "word"}, **HX)  # q2: short answer
+    with django_assert_max_num_queries(10):
+        client.post(f"{take}submit/")
