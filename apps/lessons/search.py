@@ -64,7 +64,23 @@ def _documents() -> list[SearchDocument]:
                        text=plain_text(f"<p>{escape(o.thesis)}</p>{o.body_html}"))
         for o in Theory.objects.published()
     ]  # fmt: skip
+    docs += _question_documents()
     return docs
+
+
+def _question_documents() -> list[SearchDocument]:
+    """Quiz explanations are searchable; they link to the section each question tests."""
+    from apps.quizzes.models import Question
+
+    questions = Question.objects.filter(
+        current=True, quiz__status="published", quiz__owner__isnull=True
+    ).select_related("quiz")
+    return [
+        SearchDocument(kind="question", key=str(q.pk), title=q.quiz.title,
+                       url=q.quiz.get_absolute_url(), text=plain_text(q.general_feedback_html))
+        for q in questions
+        if q.general_feedback_html
+    ]  # fmt: skip
 
 
 @transaction.atomic

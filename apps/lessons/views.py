@@ -77,7 +77,7 @@ def lesson_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def _quiz_for(**link):
     from apps.quizzes.models import Quiz
 
-    return Quiz.objects.filter(status="published", **link).first()
+    return Quiz.objects.published().for_course().filter(**link).first()
 
 
 def _cases_for(request: HttpRequest, lesson: Lesson):

@@ -10,6 +10,7 @@ from apps.core.content_files import ContentError, LinkTargets, anchors_in, check
 from apps.lessons import content_files as lesson_files
 from apps.lessons import search
 from apps.lessons.models import GlossaryTerm, Lesson, Source, Theory
+from apps.quizzes.loading import load_quizzes
 
 
 def link_targets() -> LinkTargets:
@@ -42,11 +43,12 @@ class Command(BaseCommand):
             with transaction.atomic(), search.rebuild_once_after():
                 lesson_files.load(content_dir, documents)
                 case_files.load(content_dir, documents)
+                quizzes = load_quizzes(content_dir, documents)
                 check_links(documents, link_targets())
         except ContentError as exc:
             raise CommandError(f"Nothing was loaded. {exc}") from exc
         self.stdout.write(
             f"Loaded {Theory.objects.count()} theories, {Lesson.objects.count()} lessons, "
             f"{Case.objects.count()} cases, {GlossaryTerm.objects.count()} glossary terms, "
-            f"{Source.objects.count()} sources."
+            f"{Source.objects.count()} sources, {quizzes} quizzes."
         )
