@@ -53,5 +53,7 @@ format: $(VENV)/.dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+## bench: production configuration on loopback, measured with wrk (not part of make test)
 bench: $(VENV)/.dev
-	./scripts/bench.sh
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+	$(BIN)/python scripts/bench.py

@@ -1,0 +1,273 @@
+"""`make bench`: production configuration on loopback, measured as ratios in one run.
+
+Starts gunicorn (DEBUG off, PostgreSQL, static files collected, Redis when it answers)
+on 127.0.0.1, drives it with wrk, and prints a table plus .bench/results.json:
+throughput and latency per page, the static-file reference, queries per request,
+bytes over the wire, GIFT-parser and lab timings, and the exam burst.
+Every process it starts is stopped at the end.
+"""
+
+import gzip
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+HOST = "127.0.0.1"
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+BASE = f"http://{HOST}:{PORT}"
+DB_NAME = "regimes_bench"
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+DURATION = os.environ.get("BENCH_DURATION", "5s")
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+STUDENTS = int(os.environ.get("BENCH_STUDENTS", "300"))
+OUT = ROOT / ".bench"
+
+ENV = {
+    **os.environ,
+    "DJANGO_SETTINGS_MODULE": "config.settings",
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "bench-only-secret-" + "k" * 40,
+    "DJANGO_SECURE_SSL_REDIRECT": "0",
+    "DJANGO_SECURE_COOKIES": "0",
+    "DJANGO_HSTS_SECONDS": "0",
+    "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
+    "DJANGO_CONN_MAX_AGE": "600",
+}
+
+
+def redis_answers() -> bool:
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def manage(*args: str) -> str:
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=ENV, capture_output=True, text=True
+    )
+    if result.returncode:
+        sys.exit(f"manage.py {' '.join(args)} failed:\n{result.stderr}")
+    return result.stdout
+
+
+def reset_database() -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {DB_NAME}")
+
+
+def django_setup() -> None:
+    os.environ.update(ENV)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def start_server() -> subprocess.Popen:
+    process = subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "config.wsgi:application",
+            "--bind",
+            f"{HOST}:{PORT}",
+            "--workers",
+            os.environ.get("BENCH_WORKERS", "4"),
+            "--threads",
+            "2",
+            "--log-level",
+            "warning",
+        ],  # fmt: skip
+        cwd=ROOT,
+        env=ENV,
+        start_new_session=True,
+    )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(BASE + "/", timeout=1)
+            return process
+        except OSError:
+            time.sleep(0.2)
+    stop(process)
+    sys.exit("gunicorn did not start")
+
+
+def stop(process: subprocess.Popen) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def wrk(path: str, **env: str) -> dict:
+    result = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            f"-c{CONNECTIONS}",
+            f"-d{DURATION}",
+            "--timeout",
+            "5s",
+            "-s",
+            str(ROOT / "scripts" / "bench" / "report.lua"),
+            BASE + path,
+        ],  # fmt: skip
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+    )
+    match = re.search(r"WRK_JSON (\{.*\})", result.stdout)
+    if not match:
+        sys.exit(f"wrk failed for {path}:\n{result.stdout}\n{result.stderr}")
+    return json.loads(match.group(1))
+
+
+def wire_bytes(path: str, headers: dict | None = None) -> int:
+    request = urllib.request.Request(
+        BASE + path, headers={"Accept-Encoding": "gzip", **(headers or {})}
+    )
+    with urllib.request.urlopen(request) as response:
+        body = response.read()
+        if response.headers.get("Content-Encoding") == "gzip":
+            return len(body)
+        return len(gzip.compress(body))  # what a compressing proxy would send
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def main() -> None:
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed: apt-get install -y wrk (make bench does this)")
+    OUT.mkdir(exist_ok=True)
+    if redis_answers():
+        ENV["REDIS_URL"] = "redis://127.0.0.1:6379/3"
+    print(f"Preparing: database {DB_NAME}, static files, content …", flush=True)
+    reset_database()
+    manage("migrate", "--noinput", "-v0")
+    manage("load_content")
+    manage("collectstatic", "--noinput", "-v0")
+
+    django_setup()
+    from scripts.bench_setup import prepare
+
+    fixtures = prepare(ROOT, STUDENTS)
+    results: dict = {"config": {"duration": DURATION, "connections": CONNECTIONS,
+                                "redis": "REDIS_URL" in ENV, "students": STUDENTS}}  # fmt: skip
+    server = start_server()
+    try:
+        results.update(run_measurements(fixtures))
+    finally:
+        stop(server)
+    (OUT / "results.json").write_text(json.dumps(results, indent=2))
+    print_report(results)
+    print(f"\nResults written to {OUT / 'results.json'}")
+
+
+def run_measurements(fixtures: dict) -> dict:
+    from scripts.bench_setup import exam_burst, in_process_timings, query_counts
+
+    pages = fixtures["pages"]
+    # Warm every page once (caches, connections) before timing anything.
+    for path in [p for p, _ in pages.values()] + [fixtures["static_reference"]]:
+        urllib.request.urlopen(BASE + path).read()
+    reference = wrk(fixtures["static_reference"])
+    rows = {}
+    for name, (path, env) in pages.items():
+        rows[name] = wrk(path, **env)
+        rows[name]["path"] = path
+    weights = {
+        "lesson_first_view_total": sum(
+            wire_bytes(p) for p in [pages["lesson"][0], *fixtures["lesson_assets"]]
+        ),
+        "lesson_first_view_js": sum(
+            wire_bytes(p) for p in fixtures["lesson_assets"] if p.endswith(".js")
+        ),
+        "partials": {
+            name: wire_bytes(path, {"HX-Request": "true"})
+            for name, path in fixtures["partials"].items()
+        },  # fmt: skip
+    }
+    return {
+        "reference": reference,
+        "pages": rows,
+        "queries": query_counts(fixtures),
+        "weights": weights,
+        "timings": in_process_timings(),
+        "exam_burst": exam_burst(BASE, fixtures),
+    }
+
+
+RATIO_TARGET = {"lesson", "case", "compare"}
+
+
+def print_report(results: dict) -> None:
+    reference = results["reference"]["rps"]
+    print(f"\nStatic reference (same lesson bytes, same server): {reference:.0f} req/s\n")
+    header = ("page", "req/s", "ratio", "p50 ms", "p95 ms", "p99 ms", "errors", "queries")
+    print("{:<24}{:>8}{:>7}{:>8}{:>8}{:>8}{:>7}{:>8}  targets".format(*header))
+    for name, row in results["pages"].items():
+        ratio = row["rps"] / reference
+        queries = results["queries"].get(name, "-")
+        targets = []
+        if name in RATIO_TARGET:
+            targets.append(f"ratio>=0.50 {verdict(ratio >= 0.5)}")
+        if isinstance(queries, int):
+            targets.append(f"queries<=6 {verdict(queries <= 6)}")
+        values = (name, row["rps"], ratio, row["p50_ms"], row["p95_ms"], row["p99_ms"])
+        print(
+            "{:<24}{:>8.0f}{:>7.2f}{:>8.1f}{:>8.1f}{:>8.1f}".format(*values)
+            + f"{row['errors']:>7}{queries!s:>8}  {' '.join(targets)}"
+        )
+    weights = results["weights"]
+    total = weights["lesson_first_view_total"] / 1024
+    js = weights["lesson_first_view_js"] / 1024
+    print(
+        f"\nLesson first view, compressed: {total:.1f} KB (<=60 {verdict(total <= 60)}), "
+        f"JavaScript {js:.1f} KB (<=20 {verdict(js <= 20)})"
+    )
+    for name, size in weights["partials"].items():
+        print(f"  htmx partial {name}: {size / 1024:.1f} KB (<=10 {verdict(size <= 10 * 1024)})")
+    print("\nIn-process timings:")
+    for name, value in results["timings"].items():
+        print(f"  {name}: {value:.1f} ms")
+    burst = results["exam_burst"]
+    clean = burst["errors"] == 0 and burst["lost_answers"] == 0
+    complete = burst["submitted"] == burst["students"]
+    print(f"\nExam burst: {burst['students']} students, {burst['questions']} questions each")
+    print(
+        f"  errors {burst['errors']}, lost answers {burst['lost_answers']}, submitted attempts "
+        f"in the database {burst['submitted']} ({verdict(clean and complete)})"
+    )
+    for step in ("start", "save", "submit"):
+        s = burst[step]
+        line = f"  {step:<7} p50 {s['p50_ms']:.0f} ms  p95 {s['p95_ms']:.0f} ms"
+        line += f"  p99 {s['p99_ms']:.0f} ms"
+        if step != "start":
+            line += f"  (p95<150 {verdict(s['p95_ms'] < 150)})"
+        print(line)
+    print(f"  wall time {burst['seconds']:.1f} s")
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    main()

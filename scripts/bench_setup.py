@@ -1,0 +1,249 @@
+"""Fixtures and in-process measurements for scripts/bench.py (runs with Django set up)."""
+
+import contextlib
+import random
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+EXAM_SLUG = "bench-exam"
+QUESTIONS = 10
+PASSWORD = "bench-student-pass-9"
+
+
+def _client(user=None):
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def _exam():
+    from apps.quizzes.models import Choice, Question, Quiz
+
+    Quiz.objects.filter(slug=EXAM_SLUG).delete()
+    quiz = Quiz.objects.create(
+        slug=EXAM_SLUG, title="Bench exam", status="published", feedback_mode="deferred",
+        shuffle_choices=False,
+    )  # fmt: skip
+    for position in range(1, QUESTIONS + 1):
+        question = Question.objects.create(
+            quiz=quiz, position=position, kind=Question.Kind.SINGLE, text=f"Question {position}?"
+        )
+        Choice.objects.bulk_create(
+            Choice(question=question, position=i, text=f"Option {i}", fraction=1.0 if i == 0 else 0)
+            for i in range(4)
+        )
+    return quiz
+
+
+def _session_cookie(user) -> str:
+    """A signed-in session made directly, as if the student had logged in beforehand."""
+    client = _client(user)
+    return client.cookies["sessionid"].value
+
+
+def prepare(root: Path, students: int) -> dict:
+    from django.conf import settings
+    from django.contrib.auth.models import Group, User
+
+    from apps.core.roles import Role
+    from apps.quizzes import services
+    from apps.quizzes.models import Quiz
+
+    exam = _exam()
+    User.objects.filter(username__startswith="bench-").delete()
+    User.objects.bulk_create(
+        User(username=f"bench-{i:03d}", email=f"bench-{i:03d}@example.com") for i in range(students)
+    )
+    users = list(User.objects.filter(username__startswith="bench-").order_by("username"))
+    Group.objects.get(name=Role.STUDENT.value).user_set.add(*users)  # bulk_create sends no signal
+    probe = User.objects.create_user("bench-probe", password=PASSWORD)
+    questions = list(exam.questions.order_by("position").prefetch_related("choices"))
+
+    # A probe attempt for the steady-state question page, save and (repeated) submit.
+    open_attempt = services.start_attempt(exam, probe)
+    done_quiz = Quiz.objects.get(slug="how-regimes-work")
+    finished = services.submit_attempt(services.start_attempt(done_quiz, probe))
+    probe_client = _client(probe)
+    probe_client.get("/")
+    csrf = probe_client.cookies["csrftoken"].value
+    cookie = f"sessionid={probe_client.cookies['sessionid'].value}; csrftoken={csrf}"
+    first_choice = questions[0].choices.order_by("position").first().pk
+
+    lesson_path = "/lessons/how-regimes-work/"
+    html = _client().get(lesson_path).content
+    reference = Path(settings.STATIC_ROOT) / "bench" / "lesson.html"
+    reference.parent.mkdir(parents=True, exist_ok=True)
+    reference.write_bytes(html)
+
+    authed = {"WRK_COOKIE": cookie, "WRK_CSRF": csrf}
+    pages = {
+        "home": ("/", {}),
+        "lesson": (lesson_path, {}),
+        "case": ("/cases/concert-of-europe/", {}),
+        "compare": ("/compare/", {}),
+        "compare (htmx partial)": ("/compare/?views=realism&views=regimes", {"WRK_HTMX": "1"}),
+        "glossary": ("/glossary/", {}),
+        "search": ("/search/?q=deterrence", {}),
+        "quiz question": (f"/quizzes/attempts/{open_attempt.pk}/?q=1", authed),
+        "answer save (POST)": (
+            f"/quizzes/attempts/{open_attempt.pk}/?q=1",
+            {**authed, "WRK_METHOD": "POST", "WRK_HTMX": "1", "WRK_BODY": f"answer={first_choice}"},
+        ),
+        "quiz submit (POST)": (
+            f"/quizzes/attempts/{finished.pk}/submit/",
+            {**authed, "WRK_METHOD": "POST", "WRK_BODY": ""},
+        ),
+        "lab tournament": (
+            "/lab/?s=tit-for-tat&s=always-defect&s=grim-trigger&s=win-stay-lose-shift&w=0.9",
+            {},
+        ),
+    }
+    return {
+        "pages": pages,
+        "probe_id": probe.pk,
+        "static_reference": "/static/bench/lesson.html",
+        "lesson_assets": [
+            "/static/css/site.css",
+            "/static/js/app.js",
+            "/static/js/vendor/htmx-2.0.11.min.js",
+        ],  # fmt: skip
+        "partials": {
+            "compare table": "/compare/?views=realism&views=regimes",
+            "compare cell": "/compare/drivers/realism/",
+            "search results": "/search/?q=deterrence",
+            "case readings": "/cases/concert-of-europe/?lens=regimes&reveal=1",
+        },
+        "exam_id": exam.pk,
+        "students": [(u.pk, _session_cookie(u)) for u in users],
+        "questions": [[c.pk for c in q.choices.all()] for q in questions],
+    }
+
+
+def query_counts(fixtures: dict) -> dict[str, int]:
+    from django.contrib.auth.models import User
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    probe = User.objects.get(pk=fixtures["probe_id"])
+    counts = {}
+    for name, (path, env) in fixtures["pages"].items():
+        client = _client(probe if "WRK_COOKIE" in env else None)
+        headers = {"HTTP_HX_REQUEST": "true"} if env.get("WRK_HTMX") else {}
+        with CaptureQueriesContext(connection) as queries:
+            if env.get("WRK_METHOD") == "POST":
+                body = dict(p.split("=") for p in env["WRK_BODY"].split("&") if p)
+                client.post(path, body, **headers)
+            else:
+                client.get(path, **headers)
+        counts[name] = len(queries)
+    return counts
+
+
+def in_process_timings() -> dict[str, float]:
+    from apps.quizzes.gift import GiftSyntaxError, parse_gift
+
+    def best_of(fn, times=5) -> float:
+        best = float("inf")
+        for _ in range(times):
+            start = time.perf_counter()
+            fn()
+            best = min(best, time.perf_counter() - start)
+        return best * 1000
+
+    questions = "".join(
+        f"::Q{i}::What is {i}?{{=yes#ok ~no#\\{{x\\}} ~%50%maybe}}\n\n" for i in range(2000)
+    )
+    adversarial = {
+        "GIFT parse, 100 KB of questions": questions[:100_000].rsplit("\n\n", 1)[0],
+        "GIFT parse, 100 KB of '{'": "{" * 100_000,
+        "GIFT parse, 100 KB of backslashes": "\\" * 100_000,
+        "GIFT parse, 100 KB of escaped braces": "\\{\\}" * 25_000,
+    }
+
+    def parse(text):
+        with contextlib.suppress(GiftSyntaxError):
+            parse_gift(text)
+
+    timings = {name: best_of(lambda t=text: parse(t)) for name, text in adversarial.items()}
+    try:
+        from apps.lab.bench import timings as lab_timings
+    except ImportError:
+        return timings
+    return timings | lab_timings()
+
+
+def exam_burst(base: str, fixtures: dict) -> dict:
+    """Every student starts the exam, saves an answer to each question and submits."""
+    import httpx
+
+    from apps.quizzes.models import Attempt, Choice, Response
+
+    rng = random.Random(7)
+    plan = {pk: [rng.choice(choices) for choices in fixtures["questions"]]
+            for pk, _ in fixtures["students"]}  # fmt: skip
+    timings = {"start": [], "save": [], "submit": []}
+    errors = []
+
+    def timed(step, send):
+        began = time.perf_counter()
+        response = send()
+        timings[step].append((time.perf_counter() - began) * 1000)
+        if response.status_code >= 400:
+            errors.append(f"{step} {response.status_code}")
+        return response
+
+    def student(args):
+        user_id, session = args
+        with httpx.Client(base_url=base, cookies={"sessionid": session}, timeout=30) as http:
+            http.get("/quizzes/bench-exam/")
+            csrf = {"X-CSRFToken": http.cookies["csrftoken"]}
+            started = timed("start", lambda: http.post("/quizzes/bench-exam/start/", headers=csrf))
+            attempt_url = started.headers.get("location", "").split("?")[0]
+            if not attempt_url:
+                errors.append("start gave no attempt")
+                return
+            for slot, choice in enumerate(plan[user_id], start=1):
+                timed("save", lambda s=slot, c=choice: http.post(
+                    f"{attempt_url}?q={s}", data={"answer": c},
+                    headers={**csrf, "HX-Request": "true"}))  # fmt: skip
+            timed("submit", lambda: http.post(f"{attempt_url}submit/", headers=csrf))
+
+    began = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=60) as pool:
+        list(pool.map(student, fixtures["students"]))
+    seconds = time.perf_counter() - began
+
+    attempts = Attempt.objects.filter(quiz_id=fixtures["exam_id"], user_id__in=plan)
+    submitted = attempts.filter(state=Attempt.State.SUBMITTED).count()
+    kept = {
+        (r.attempt.user_id, r.question_id): r.answer
+        for r in Response.objects.filter(attempt__in=attempts).select_related("attempt")
+    }
+    question_of = dict(Choice.objects.filter(pk__in=[c for cs in fixtures["questions"] for c in cs])
+                       .values_list("pk", "question_id"))  # fmt: skip
+    lost = sum(
+        1
+        for user_id, choices in plan.items()
+        for choice in choices
+        if kept.get((user_id, question_of[choice])) != choice
+    )
+
+    def summary(values):
+        ordered = sorted(values) or [0]
+        pick = lambda p: ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]  # noqa: E731
+        return {"count": len(values), "p50_ms": pick(50), "p95_ms": pick(95), "p99_ms": pick(99)}
+
+    return {
+        "students": len(plan),
+        "questions": len(fixtures["questions"]),
+        "errors": len(errors),
+        "error_samples": errors[:5],
+        "lost_answers": lost,
+        "submitted": submitted,
+        "seconds": seconds,
+        **{step: summary(values) for step, values in timings.items()},
+    }
