@@ -6,6 +6,8 @@ import shutil
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection
 
 from apps.core.roles import Role, grant_role
@@ -37,6 +39,12 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.skip(reason="needs PostgreSQL; running on SQLite"))
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with an empty cache: pages, throttles and versions never leak."""
+    cache.clear()
+
+
 def make_user(username: str, role: Role | None = None, **extra) -> User:
     user = User.objects.create_user(
         username=username, email=f"{username}@example.com", password=PASSWORD, **extra
@@ -44,6 +52,12 @@ def make_user(username: str, role: Role | None = None, **extra) -> User:
     if role is not None:
         grant_role(user, role)
     return user
+
+
+@pytest.fixture
+def content(db):
+    """The real course content, loaded the way `make run` loads it."""
+    call_command("load_content", verbosity=0)
 
 
 @pytest.fixture

@@ -5,13 +5,6 @@ from apps.core import throttle
 from tests.conftest import PASSWORD
 
 
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def attempt(client, username, password, address="10.0.0.1"):
     return client.post(
         "/accounts/login/", {"username": username, "password": password}, REMOTE_ADDR=address

@@ -1,13 +1,6 @@
 import pytest
-from django.core.management import call_command
 
 from apps.lessons.models import GlossaryTerm, Lesson, Source, Theory
-
-
-@pytest.fixture
-def content(db):
-    """The real course content, loaded the way `make run` loads it."""
-    call_command("load_content", verbosity=0)
 
 
 @pytest.fixture
