@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/markdown-preview/", markdown_preview, name="markdown-preview"),
     path("admin/", admin.site.urls),
     path("quizzes/", include("apps.quizzes.urls")),
+    path("lab/", include("apps.lab.urls")),
     path("", include("apps.lessons.urls")),
     path("cases/", include("apps.cases.urls")),
     path("", include("apps.core.urls")),
