@@ -60,6 +60,7 @@ def test_immediate_feedback_checks_each_answer_and_keeps_them_across_a_reload(
     quiz_from_gift(QUIZ, slug="two-views", feedback_mode="immediate")
     log_in(page, live_server, "/quizzes/two-views/")
     page.get_by_role("button", name="Start the quiz").click()
+    page.wait_for_load_state()  # htmx must be listening before the first answer changes
     expect(page.get_by_role("heading", name="Question 1 of 5")).to_be_visible()
 
     page.get_by_label("False").check()
@@ -110,6 +111,7 @@ def test_deferred_feedback_shows_nothing_until_submitted_then_reviews(
     quiz_from_gift(QUIZ, slug="deferred", pass_mark=60)
     log_in(page, live_server, "/quizzes/deferred/")
     page.get_by_role("button", name="Start the quiz").click()
+    page.wait_for_load_state()  # htmx must be listening before the first answer changes
 
     page.get_by_label("True").check()
     saved(page)
@@ -154,6 +156,7 @@ def test_a_failed_save_is_shown_and_retried(live_server, page, alice):
     quiz_from_gift(QUIZ, slug="flaky")
     log_in(page, live_server, "/quizzes/flaky/")
     page.get_by_role("button", name="Start the quiz").click()
+    page.wait_for_load_state()  # htmx must be listening before the first answer changes
     attempt_url = page.url.split("?")[0]
 
     failures = []

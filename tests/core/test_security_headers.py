@@ -48,7 +48,9 @@ def test_a_post_with_the_csrf_token_is_accepted(alice):
 
 
 @pytest.mark.django_db
-def test_htmx_gets_the_csrf_token_from_the_body(client):
+def test_htmx_gets_the_csrf_token_from_the_body_when_signed_in(client, alice):
+    assert "X-CSRFToken" not in client.get("/").content.decode()  # shared, cacheable page
+    client.force_login(alice)
     html = client.get("/").content.decode()
     assert 'hx-headers=\'{"X-CSRFToken": "' in html
 
