@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "apps.cases",
     "apps.quizzes",
     "apps.lab",
+    "apps.classes",
+    "apps.teaching",
 ]
 
 MIDDLEWARE = [
@@ -114,6 +116,9 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Sessions are written to PostgreSQL and read through the cache: no app server keeps state.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -12,6 +12,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("quizzes/", include("apps.quizzes.urls")),
     path("lab/", include("apps.lab.urls")),
+    path("teach/", include("apps.teaching.urls")),
+    path("classes/", include("apps.classes.urls")),
     path("", include("apps.lessons.urls")),
     path("cases/", include("apps.cases.urls")),
     path("", include("apps.core.urls")),

@@ -1,3 +1,5 @@
+from django.utils.functional import SimpleLazyObject
+
 from apps.core.roles import Action, may
 
 NAV = [
@@ -16,8 +18,9 @@ def roles(request):
     user = getattr(request, "user", None)
     path = getattr(request, "path", "")
     return {
-        "can_teach": user is not None and may(user, Action.TEACH),
-        "can_curate": user is not None and may(user, Action.CURATE),
+        # Lazy: an htmx partial that never shows the user menu costs no permission queries.
+        "can_teach": SimpleLazyObject(lambda: user is not None and may(user, Action.TEACH)),
+        "can_curate": SimpleLazyObject(lambda: user is not None and may(user, Action.CURATE)),
         "nav_items": [
             {"label": label, "href": href, "current": path.startswith(href)} for label, href in NAV
         ],

@@ -1,10 +1,11 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.apps import apps
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, Max, Min, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -45,18 +46,47 @@ def render_text(text: str, fmt: str, inline: bool = False) -> str:
     return html.replace(_BLANK_TOKEN, BLANK)
 
 
+def _assignments():
+    # The classes app depends on this one, so its Assignment model is reached through the
+    # app registry rather than imported.
+    return apps.get_model("classes", "Assignment")
+
+
 class QuizQuerySet(PublishableQuerySet):
     def visible_to(self, user):
-        """Students see published quizzes; curators see every quiz, owners their drafts."""
+        """Everyone sees the published course quizzes; a student also sees the published
+        quizzes assigned to their classes, an owner their own, a curator every quiz."""
         if may(user, Action.CURATE):
             return self
-        if user.is_authenticated:
-            return self.filter(Q(status=Status.PUBLISHED) | Q(owner=user))
-        return self.published()
+        course = Q(status=Status.PUBLISHED, owner__isnull=True)
+        if not user.is_authenticated:
+            return self.filter(course)
+        assigned = Q(
+            status=Status.PUBLISHED,
+            pk__in=_assignments().objects.for_student(user).values("quiz"),
+        )
+        return self.filter(course | assigned | Q(owner=user))
 
     def for_course(self):
         """The quizzes that live in content/ (instructors' own quizzes have an owner)."""
         return self.filter(owner__isnull=True)
+
+    def editable_by(self, user):
+        """Quizzes `user` may change: curators every one, instructors their own."""
+        if may(user, Action.CURATE):
+            return self
+        if may(user, Action.TEACH):
+            return self.filter(owner=user)
+        return self.none()
+
+    def teachable_by(self, user):
+        """Quizzes `user` may preview, copy, export, assign and read statistics for: the
+        editable ones and, for instructors, the published course quizzes."""
+        if may(user, Action.CURATE):
+            return self
+        if may(user, Action.TEACH):
+            return self.filter(Q(owner=user) | Q(status=Status.PUBLISHED, owner__isnull=True))
+        return self.none()
 
 
 class Quiz(Publishable):
@@ -168,6 +198,14 @@ class Quiz(Publishable):
         if self.review_after == self.ReviewAfter.SUBMIT:
             return True
         return self.closes_at is not None and now >= self.closes_at
+
+    def class_window_for(self, user) -> tuple | None:
+        """(opens, due) of this quiz for a student's classes: the earliest opening and the
+        latest due date over the classes it is assigned to, or None when it is not."""
+        window = self.assignments.filter(klass__memberships__student=user).aggregate(
+            opens=Min("opens_at"), due=Max("due_at")
+        )
+        return None if window["opens"] is None else (window["opens"], window["due"])
 
     def keep_grade(self, percents: list[float]) -> float | None:
         """The grade kept from attempt percentages given oldest first."""
@@ -333,15 +371,31 @@ class Choice(models.Model):
 
 class AttemptQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """A student sees their own attempts; curators see all, instructors those on the
-        quizzes they own. Everyone else gets nothing (so views answer 404, not 403)."""
+        """A student sees their own attempts; curators see all, instructors also those
+        they teach. Everyone else gets nothing (so views answer 404, not 403)."""
         if not user.is_authenticated:
             return self.none()
         if may(user, Action.CURATE):
             return self
         if may(user, Action.TEACH):
-            return self.filter(Q(user=user) | Q(quiz__owner=user))
+            return self.filter(Q(user=user) | self._taught_by(user))
         return self.filter(user=user)
+
+    def taught_by(self, user):
+        """Attempts `user` may grade and count: curators all; instructors those on the
+        quizzes they own and those of their classes' students on the quizzes assigned to
+        that class."""
+        if may(user, Action.CURATE):
+            return self
+        if may(user, Action.TEACH):
+            return self.filter(self._taught_by(user))
+        return self.none()
+
+    def _taught_by(self, user) -> Q:
+        taught = _assignments().objects.filter(
+            quiz=OuterRef("quiz"), klass__owner=user, klass__memberships__student=OuterRef("user")
+        )
+        return Q(quiz__owner=user) | Q(Exists(taught))
 
     def counted(self):
         """Attempts that use up one of the attempts allowed (voided ones do not)."""

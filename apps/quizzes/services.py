@@ -59,7 +59,8 @@ def start_attempt(quiz: Quiz, user, now=None) -> Attempt:
 
     The partial unique constraint (one open attempt per student and quiz) decides races:
     when a concurrent request wins, its attempt is returned. Raises QuizNotOpen or
-    NoAttemptsLeft when the quiz's rules refuse a new attempt.
+    NoAttemptsLeft when the quiz's rules refuse a new attempt; a quiz assigned to the
+    student's class opens for them at the assignment's opening time.
     """
     now = now or timezone.now()
     mine = Attempt.objects.filter(quiz=quiz, user=user)
@@ -68,6 +69,9 @@ def start_attempt(quiz: Quiz, user, now=None) -> Attempt:
         return existing
     if not quiz.is_open(now):
         raise QuizNotOpen("This quiz is not open for attempts at the moment.")
+    window = quiz.class_window_for(user)
+    if window is not None and now < window[0]:
+        raise QuizNotOpen(f"This quiz opens for your class on {window[0]:%-d %b %Y, %H:%M} UTC.")
     if quiz.attempts_allowed and mine.counted().count() >= quiz.attempts_allowed:
         raise NoAttemptsLeft("You have used all the attempts this quiz allows.")
     questions = list(quiz.questions.current().prefetch_related("choices"))

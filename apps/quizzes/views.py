@@ -139,7 +139,7 @@ class AnswerView:
     match_rows: list = field(default_factory=list)  # (choice, chosen text)
 
 
-def _answer_view(question: Question, choices: list[Choice], answer) -> AnswerView:
+def answer_view(question: Question, choices: list[Choice], answer) -> AnswerView:
     view = AnswerView()
     if question.kind == Kind.MATCHING:
         chosen = answer if isinstance(answer, dict) else {}
@@ -261,7 +261,7 @@ def _take_context(attempt: Attempt, response: Response, slot: int, now) -> dict:
         "question": question,
         "choices": choices,
         "inline_blank": question.text_parts is not None and question.kind in BLANK_KINDS,
-        "answer": _answer_view(question, choices, response.answer),
+        "answer": answer_view(question, choices, response.answer),
         "response": response,
         "checked": checked,
         "can_check": (
@@ -353,7 +353,7 @@ def _review_items(attempt: Attempt) -> list[ReviewItem]:
                 question=question,
                 response=response,
                 choices=choices,
-                answer=_answer_view(question, choices, response.answer),
+                answer=answer_view(question, choices, response.answer),
                 accepted=(
                     _accepted_answers(question)
                     if question.kind in (Kind.SHORT, Kind.NUMERICAL)
@@ -373,7 +373,10 @@ def review(request: HttpRequest, attempt_id: int) -> HttpResponse:
     if attempt.in_progress and attempt.user_id == request.user.pk:
         return redirect("quizzes:take", attempt.pk)
     items = _review_items(attempt)
+    window = attempt.quiz.class_window_for(attempt.user) if attempt.submitted_at else None
     context = {
+        # Set when a class had the quiz due before this attempt came in.
+        "late_for": window[1] if window and attempt.submitted_at > window[1] else None,
         "quiz": attempt.quiz,
         "attempt": attempt,
         "show": attempt.review_options(request.user, timezone.now()),

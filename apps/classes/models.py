@@ -1,0 +1,118 @@
+"""Classes: an instructor's group of students, who join with a code, and the quizzes
+assigned to the group with an opening time and a due date."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.core.roles import Action, may
+
+# No 0/O, 1/I/L, 5/S or 2/Z: a code read aloud or copied from a projector survives.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRTUVWXY346789"
+CODE_LENGTH = 8
+
+
+def new_join_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(typed: str) -> str:
+    """A code as typed (any case, spaces or dashes between groups) in its stored form."""
+    return "".join(ch for ch in typed.upper() if ch.isalnum())
+
+
+class ClassQuerySet(models.QuerySet):
+    def taught_by(self, user):
+        """The classes `user` may run: curators all, instructors their own, others none."""
+        if may(user, Action.CURATE):
+            return self
+        if may(user, Action.TEACH):
+            return self.filter(owner=user)
+        return self.none()
+
+
+class Class(models.Model):
+    name = models.CharField(max_length=120)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="classes_taught"
+    )
+    join_code = models.CharField(max_length=CODE_LENGTH, unique=True, default=new_join_code)
+    code_expires_at = models.DateTimeField(
+        null=True, blank=True, help_text="Empty: the code works until you replace it."
+    )
+    created = models.DateTimeField(default=timezone.now)
+
+    objects = ClassQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name_plural = "classes"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("teach:class_detail", args=[self.pk])
+
+    def join_path(self) -> str:
+        return reverse("classes:join_code", args=[self.join_code])
+
+    def code_is_valid(self, now) -> bool:
+        return self.code_expires_at is None or now < self.code_expires_at
+
+
+class Membership(models.Model):
+    klass = models.ForeignKey(Class, on_delete=models.CASCADE, related_name="memberships")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="class_memberships"
+    )
+    joined_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["klass", "student__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["klass", "student"], name="one_membership_per_class")
+        ]
+
+    def __str__(self):
+        return f"{self.student} in {self.klass}"
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def for_student(self, user):
+        """The assignments of every class `user` belongs to."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(klass__memberships__student=user)
+
+
+class Assignment(models.Model):
+    klass = models.ForeignKey(Class, on_delete=models.CASCADE, related_name="assignments")
+    quiz = models.ForeignKey("quizzes.Quiz", on_delete=models.CASCADE, related_name="assignments")
+    opens_at = models.DateTimeField(default=timezone.now)
+    due_at = models.DateTimeField()
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["klass", "quiz"], name="quiz_assigned_once_per_class"),
+            models.CheckConstraint(
+                condition=Q(opens_at__lt=models.F("due_at")), name="assignment_opens_before_due"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.quiz} for {self.klass}"
+
+    def is_open(self, now) -> bool:
+        return self.opens_at <= now
+
+    def is_late(self, first_submitted_at) -> bool:
+        """Late: the student's first submission came after the due date."""
+        return first_submitted_at is not None and first_submitted_at > self.due_at

@@ -1,0 +1,102 @@
+"""The student's side of classes: joining with a code or a link, and what is assigned."""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from apps.classes import services
+from apps.classes.forms import JoinForm
+from apps.classes.models import Assignment, Class, Membership
+from apps.classes.progress import EMPTY, Status, Summary, status_of, summaries
+from apps.core.publishing import Status as Publication
+from apps.core.roles import Action, may
+
+
+def _require_student(request: HttpRequest) -> None:
+    if not may(request.user, Action.TAKE_QUIZZES):
+        raise PermissionDenied
+
+
+def _joined(request: HttpRequest, membership: Membership, created: bool) -> HttpResponse:
+    name = membership.klass.name
+    if created:
+        messages.success(request, f"You have joined {name}. Its quizzes are listed below.")
+    else:
+        messages.info(request, f"You are already in {name}.")
+    return redirect("classes:assigned")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def join(request: HttpRequest) -> HttpResponse:
+    """Type a code to join a class."""
+    _require_student(request)
+    form = JoinForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership, created = services.join_class(request.user, form.cleaned_data["code"])
+        except services.JoinError as exc:
+            form.add_error("code", str(exc))
+        else:
+            return _joined(request, membership, created)
+    return render(request, "classes/join.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def join_code(request: HttpRequest, code: str) -> HttpResponse:
+    """The join link: GET says which class it opens, POST joins (a link alone never
+    changes anything, so link previews cannot join anyone)."""
+    _require_student(request)
+    try:
+        klass = services.find_class(code)
+    except services.JoinError as exc:
+        form = JoinForm(initial={"code": code})
+        return render(request, "classes/join.html", {"form": form, "error": str(exc)}, status=404)
+    if request.method == "POST":
+        membership, created = services.join_class(request.user, klass.join_code)
+        return _joined(request, membership, created)
+    already = klass.memberships.filter(student=request.user).exists()
+    return render(request, "classes/join_confirm.html", {"klass": klass, "already": already})
+
+
+@dataclass
+class AssignedQuiz:
+    assignment: Assignment
+    status: Status
+    grade: float | None
+    available: bool
+
+
+@login_required
+@require_GET
+def assigned(request: HttpRequest) -> HttpResponse:
+    """Every quiz the student's classes assign, by due date, with where they stand."""
+    now = timezone.now()
+    assignments = list(
+        Assignment.objects.for_student(request.user)
+        .select_related("klass", "klass__owner", "quiz")
+        .order_by("due_at", "pk")
+    )
+    found = summaries([request.user.pk], {a.quiz_id for a in assignments})
+    items = []
+    for assignment in assignments:
+        quiz = assignment.quiz
+        summary: Summary = found.get((request.user.pk, quiz.pk), EMPTY)
+        items.append(
+            AssignedQuiz(
+                assignment=assignment,
+                status=status_of(assignment, summary, now),
+                grade=summary.kept_grade(quiz) if quiz.scores_visible(now) else None,
+                available=quiz.status == Publication.PUBLISHED,
+            )
+        )
+    classes = Class.objects.filter(memberships__student=request.user).select_related("owner")
+    context = {"items": items, "classes": classes}
+    return render(request, "classes/assigned.html", context)

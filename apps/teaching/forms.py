@@ -1,0 +1,645 @@
+"""The teaching area's forms. Each question kind has its own form showing only the fields
+that kind needs; its answers (choices, accepted answers, numbers or pairs) come as rows
+of a formset, checked together by the rule Moodle applies to that kind."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
+from django.forms.utils import ErrorDict
+
+from apps.classes.models import Assignment, Class
+from apps.quizzes.gift import STANDARD_PERCENTS
+from apps.quizzes.models import BLANK, Choice, Question, Quiz
+
+Kind = Question.Kind
+
+GIFT_LIMIT = 512 * 1024  # bytes; a quiz bank of several hundred questions fits easily
+
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class Unsuffixed:
+    """Labels as the rest of the site writes them: no colon after."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class QuizSettingsForm(Unsuffixed, forms.ModelForm):
+    class Meta:
+        model = Quiz
+        fields = [
+            "title",
+            "description",
+            "status",
+            "opens_at",
+            "closes_at",
+            "time_limit",
+            "attempts_allowed",
+            "grade_method",
+            "pass_mark",
+            "feedback_mode",
+            "shuffle_questions",
+            "shuffle_choices",
+            "review_after",
+            "review_score",
+            "review_answers",
+            "review_feedback",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "opens_at": DATETIME_WIDGET,
+            "closes_at": DATETIME_WIDGET,
+        }
+        labels = {"opens_at": "Opens (UTC)", "closes_at": "Closes (UTC)"}
+        help_texts = {
+            "description": "Markdown. Shown on the quiz's first page.",
+            "status": "Students see a quiz once it is published (and assigned to their class).",
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        opens, closes = cleaned.get("opens_at"), cleaned.get("closes_at")
+        if opens and closes and closes <= opens:
+            self.add_error("closes_at", "The quiz must close after it opens.")
+        return cleaned
+
+
+# --------------------------------------------------------------------------------------
+# Questions
+
+
+class QuestionForm(Unsuffixed, forms.ModelForm):
+    """The fields every scored question has."""
+
+    class Meta:
+        model = Question
+        fields = ["title", "text", "text_format", "points", "general_feedback"]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 4}),
+            "general_feedback": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {
+            "title": "Name",
+            "text": "Question text",
+            "general_feedback": "Explanation",
+        }
+        help_texts = {
+            "title": "For you: students do not see it.",
+            "text": "Markdown, unless you choose another text format.",
+            "points": "",
+        }
+
+    def clean_points(self):
+        points = self.cleaned_data["points"]
+        if points < 1:
+            raise ValidationError("A question is worth at least 1 point.")
+        return points
+
+    def choices(self) -> list[Choice]:
+        """The choices this form itself defines (kinds with answer rows get theirs from
+        the rows' formset)."""
+        return []
+
+
+class DescriptionForm(QuestionForm):
+    class Meta(QuestionForm.Meta):
+        fields = ["title", "text", "text_format"]
+        labels = {**QuestionForm.Meta.labels, "text": "Text"}
+
+
+class MissingWordForm(QuestionForm):
+    class Meta(QuestionForm.Meta):
+        help_texts = {
+            **QuestionForm.Meta.help_texts,
+            "text": f"Write {BLANK} (five underscores) where the missing word goes.",
+        }
+
+    def clean_text(self):
+        text = self.cleaned_data["text"]
+        if BLANK not in text:
+            raise ValidationError(f"Mark the missing word's place with {BLANK} (five underscores).")
+        return text
+
+
+class TrueFalseForm(QuestionForm):
+    correct = forms.TypedChoiceField(
+        label="The statement is",
+        choices=[("true", "True"), ("false", "False")],
+        coerce=lambda value: value == "true",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether the statement is true or false."},
+    )
+    feedback_true = forms.CharField(
+        label="Feedback for the answer “True”",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    feedback_false = forms.CharField(
+        label="Feedback for the answer “False”",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            by_text = {c.text.lower(): c for c in self.instance.choice_list}
+            if "true" in by_text and "false" in by_text:
+                self.initial.setdefault(
+                    "correct", "true" if by_text["true"].fraction >= 1 else "false"
+                )
+                self.initial.setdefault("feedback_true", by_text["true"].feedback)
+                self.initial.setdefault("feedback_false", by_text["false"].feedback)
+
+    def choices(self) -> list[Choice]:
+        correct = self.cleaned_data["correct"]
+        return [
+            Choice(
+                text="true",
+                fraction=1.0 if correct else 0.0,
+                feedback=self.cleaned_data["feedback_true"],
+            ),
+            Choice(
+                text="false",
+                fraction=0.0 if correct else 1.0,
+                feedback=self.cleaned_data["feedback_false"],
+            ),
+        ]
+
+
+def _percent_label(percent: Decimal) -> str:
+    if percent == 100:
+        return "100% (correct)"
+    if percent == 0:
+        return "0% (wrong)"
+    return f"{percent:f}%".replace("-", "−")
+
+
+def _percent(fraction: float) -> Decimal:
+    return Decimal(repr(round(fraction * 100, 5))).normalize() + 0
+
+
+def _posted_percent(value) -> Decimal | None:
+    try:
+        percent = Decimal(value).normalize() + 0
+    except (TypeError, ArithmeticError):
+        return None
+    return percent if percent.is_finite() and -100 <= percent <= 100 else None
+
+
+def credit_field(negative: bool, current: Decimal | None = None) -> forms.TypedChoiceField:
+    """Moodle's list of credits (and its negatives where a wrong pick may cost marks); a
+    value imported from elsewhere stays listed so an edit never changes it silently."""
+    percents = [Decimal(str(p)).normalize() + 0 for p in STANDARD_PERCENTS]
+    if negative:
+        percents += [-p for p in reversed(percents) if p]
+    if current is not None and current not in percents:
+        percents.append(current)
+        percents.sort(reverse=True)
+    return forms.TypedChoiceField(
+        label="Credit",
+        choices=[(f"{p:f}", _percent_label(p)) for p in percents],
+        coerce=lambda value: float(Decimal(value) / 100),
+        initial="0",
+    )
+
+
+class AnswerRowForm(Unsuffixed, forms.Form):
+    """One row of answers. Subclasses say which fields; a blank row is ignored."""
+
+    negative_credit = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "fraction" in self.base_fields:
+            if self.is_bound:
+                current = _posted_percent(self.data.get(self.add_prefix("fraction")))
+            elif self.initial.get("fraction") is not None:
+                current = _percent(self.initial["fraction"])
+                self.initial["fraction"] = f"{current:f}"
+            else:
+                current = None
+            self.fields["fraction"] = credit_field(self.negative_credit, current)
+
+    def is_blank(self) -> bool:
+        return not (self.cleaned_data.get("text") or "").strip()
+
+    def to_choice(self) -> Choice:
+        data = self.cleaned_data
+        return Choice(
+            text=data["text"].strip(),
+            fraction=data.get("fraction", 0.0),
+            feedback=data.get("feedback", ""),
+        )
+
+    @classmethod
+    def initial_for(cls, choice: Choice) -> dict:
+        return {"text": choice.text, "fraction": choice.fraction, "feedback": choice.feedback}
+
+
+def _text_field(label: str, required: bool = False) -> forms.CharField:
+    return forms.CharField(label=label, required=required, max_length=2000)
+
+
+class ChoiceRowForm(AnswerRowForm):
+    text = _text_field("Choice")
+    fraction = forms.Field(required=False)
+    feedback = _text_field("Feedback")
+
+
+class MultipleChoiceRowForm(ChoiceRowForm):
+    negative_credit = True
+
+
+class ShortAnswerRowForm(AnswerRowForm):
+    text = _text_field("Accepted answer")
+    fraction = forms.Field(required=False)
+    feedback = _text_field("Feedback")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].help_text = "Case does not matter; * stands for any characters."
+
+
+class NumberRowForm(AnswerRowForm):
+    value = forms.FloatField(label="Answer", required=False)
+    tolerance = forms.FloatField(label="± tolerance", required=False, min_value=0)
+    low = forms.FloatField(label="or from", required=False)
+    high = forms.FloatField(label="to", required=False)
+    fraction = forms.Field(required=False)
+    feedback = _text_field("Feedback")
+
+    def clean(self):
+        data = super().clean()
+        value, low, high = data.get("value"), data.get("low"), data.get("high")
+        if value is not None and (low is not None or high is not None):
+            raise ValidationError("Give either an answer with a tolerance or a range, not both.")
+        if (low is None) != (high is None):
+            raise ValidationError("A range needs both ends.")
+        if low is not None and high is not None and low > high:
+            self.add_error("high", "The end of the range must not be below its start.")
+        return data
+
+    def is_blank(self) -> bool:
+        data = self.cleaned_data
+        return (
+            all(data.get(name) is None for name in ("value", "low", "high"))
+            and not (data.get("feedback") or "").strip()
+        )
+
+    def to_choice(self) -> Choice:
+        data = self.cleaned_data
+        has_number = data["value"] is not None or data["low"] is not None
+        return Choice(
+            # An answer without a number catches any other number (GIFT's "*").
+            text="" if has_number else "*",
+            fraction=data["fraction"],
+            feedback=data["feedback"],
+            value=data["value"],
+            tolerance=data["tolerance"] or 0.0,
+            low=data["low"],
+            high=data["high"],
+        )
+
+    @classmethod
+    def initial_for(cls, choice: Choice) -> dict:
+        return {
+            "value": choice.value,
+            "tolerance": choice.tolerance or None,
+            "low": choice.low,
+            "high": choice.high,
+            "fraction": choice.fraction,
+            "feedback": choice.feedback,
+        }
+
+
+class PairRowForm(AnswerRowForm):
+    text = _text_field("Item")
+    match_text = _text_field("Matches")
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("text") or "").strip() and not (data.get("match_text") or "").strip():
+            self.add_error("match_text", "Give the answer this item matches.")
+        return data
+
+    def is_blank(self) -> bool:
+        data = self.cleaned_data
+        return not (data.get("text") or "").strip() and not (data.get("match_text") or "").strip()
+
+    def to_choice(self) -> Choice:
+        data = self.cleaned_data
+        return Choice(
+            text=data["text"].strip(), fraction=0.0, match_text=data["match_text"].strip()
+        )
+
+    @classmethod
+    def initial_for(cls, choice: Choice) -> dict:
+        return {"text": choice.text, "match_text": choice.match_text}
+
+
+class AnswerRowFormSet(forms.BaseFormSet):
+    """The rows of one question; `rule` checks the non-blank ones together."""
+
+    rule = None
+
+    def rows(self) -> list[AnswerRowForm]:
+        return [
+            form
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE") and not form.is_blank()
+        ]
+
+    def clean(self):
+        if any(self.errors):
+            return
+        self.rule(self.rows())
+
+    def choices(self) -> list[Choice]:
+        return [form.to_choice() for form in self.rows()]
+
+
+def _full_credit(rows, what: str) -> None:
+    if not any(row.cleaned_data["fraction"] >= 1 for row in rows):
+        raise ValidationError(f"Give at least one {what} 100% credit.")
+
+
+def _at_least(rows, count: int, what: str) -> None:
+    if len(rows) < count:
+        raise ValidationError(f"Write at least {count} {what}; blank rows are ignored.")
+
+
+def single_rule(rows) -> None:
+    _at_least(rows, 2, "choices")
+    _full_credit(rows, "choice")
+
+
+def multiple_rule(rows) -> None:
+    _at_least(rows, 2, "choices")
+    total = sum(row.cleaned_data["fraction"] for row in rows if row.cleaned_data["fraction"] > 0)
+    if round(total, 2) != 1:
+        raise ValidationError(
+            f"The positive credits add up to {total * 100:g}%; they must add up to 100%."
+        )
+
+
+def short_rule(rows) -> None:
+    _at_least(rows, 1, "accepted answer")
+    _full_credit(rows, "answer")
+
+
+def numerical_rule(rows) -> None:
+    numbered = [r for r in rows if r.to_choice().text != "*"]
+    _at_least(numbered, 1, "answer with a number")
+    _full_credit(numbered, "numerical answer")
+
+
+def matching_rule(rows) -> None:
+    items = [row for row in rows if row.cleaned_data["text"].strip()]
+    _at_least(items, 2, "pairs")
+
+
+def without_errors(form, rows=None) -> None:
+    """Show bound forms again as typed, without judging them yet (after "Add another
+    row", an author is still writing)."""
+    for each in [form, *(rows.forms if rows is not None else [])]:
+        each._errors = ErrorDict()
+    if rows is not None:
+        rows._errors = [each._errors for each in rows.forms]
+        rows._non_form_errors = rows.error_class()
+
+
+@dataclass(frozen=True)
+class Editor:
+    """What editing one kind of question takes: its form and, for kinds with answers,
+    the row form, the rule for the rows, how many rows a new question starts with."""
+
+    form: type[QuestionForm]
+    row: type[AnswerRowForm] | None = None
+    rule: Callable[[list], None] | None = None
+    legend: str = ""
+    row_label: str = ""
+    new_rows: int = 0
+    help: str = ""
+
+    def formset_class(self, extra: int):
+        formset = forms.formset_factory(
+            self.row, formset=AnswerRowFormSet, extra=extra, can_delete=True
+        )
+        formset.rule = staticmethod(self.rule)
+        return formset
+
+    def rows_for(self, data=None, question: Question | None = None, add_row: bool = False):
+        """The answer rows: bound to `data` (one more blank row with `add_row`), or
+        filled from the question's choices with blank rows to add more."""
+        if self.row is None:
+            return None
+        if data is not None:
+            if add_row:
+                data = data.copy()
+                key = "rows-TOTAL_FORMS"
+                data[key] = str(int(data.get(key, 0) or 0) + 1)
+            return self.formset_class(0)(data, prefix="rows")
+        initial = [self.row.initial_for(c) for c in question.choice_list] if question else []
+        extra = max(self.new_rows - len(initial), 1)
+        return self.formset_class(extra)(initial=initial, prefix="rows")
+
+
+EDITORS: dict[str, Editor] = {
+    Kind.SINGLE: Editor(
+        QuestionForm,
+        ChoiceRowForm,
+        single_rule,
+        "Choices",
+        "Choice",
+        4,
+        "Students pick one choice.",
+    ),
+    Kind.MULTIPLE: Editor(
+        QuestionForm,
+        MultipleChoiceRowForm,
+        multiple_rule,
+        "Choices",
+        "Choice",
+        4,
+        "Students pick any number; the credits of the right ones add up to 100%, and a "
+        "negative credit takes marks away for a wrong pick.",
+    ),
+    Kind.TRUEFALSE: Editor(TrueFalseForm),
+    Kind.SHORT: Editor(
+        QuestionForm,
+        ShortAnswerRowForm,
+        short_rule,
+        "Accepted answers",
+        "Answer",
+        2,
+        "The best matching answer gives its credit; anything else scores 0.",
+    ),
+    Kind.NUMERICAL: Editor(
+        QuestionForm,
+        NumberRowForm,
+        numerical_rule,
+        "Accepted numbers",
+        "Number",
+        2,
+        "An answer with a tolerance, or a range. A row with feedback but no number "
+        "answers every other number.",
+    ),
+    Kind.MATCHING: Editor(
+        QuestionForm,
+        PairRowForm,
+        matching_rule,
+        "Pairs",
+        "Pair",
+        4,
+        "Each item is matched with one answer. An answer without an item is an extra wrong option.",
+    ),
+    Kind.MISSINGWORD: Editor(
+        MissingWordForm,
+        ChoiceRowForm,
+        single_rule,
+        "Words to choose from",
+        "Word",
+        3,
+        "Students pick the missing word from this list.",
+    ),
+    Kind.ESSAY: Editor(QuestionForm, help="You grade the answers in the grading queue."),
+    Kind.DESCRIPTION: Editor(DescriptionForm, help="Text between questions; not scored."),
+}
+
+
+class NewQuestionForm(Unsuffixed, forms.Form):
+    kind = forms.ChoiceField(label="Kind of question", choices=Kind.choices)
+
+
+# --------------------------------------------------------------------------------------
+# GIFT
+
+
+class ImportForm(Unsuffixed, forms.Form):
+    file = forms.FileField(label="A GIFT file", required=False)
+    text = forms.CharField(
+        label="Or paste GIFT",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false", "class": "code"}),
+    )
+
+    def too_large(self) -> bool:
+        upload = self.files.get("file")
+        return (upload is not None and upload.size > GIFT_LIMIT) or len(
+            self.data.get("text", "").encode()
+        ) > GIFT_LIMIT
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload is None:
+            return None
+        if upload.size > GIFT_LIMIT:
+            raise ValidationError(
+                f"The file is {upload.size // 1024} KB; the limit is {GIFT_LIMIT // 1024} KB. "
+                "Split it into several imports."
+            )
+        try:
+            return upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ValidationError(
+                "The file is not UTF-8 text. Save it as UTF-8 and try again."
+            ) from exc
+
+    def clean_text(self):
+        text = self.cleaned_data["text"]
+        if len(text.encode()) > GIFT_LIMIT:
+            raise ValidationError(
+                f"The text is over the limit of {GIFT_LIMIT // 1024} KB. Split it into several "
+                "imports."
+            )
+        return text
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not (cleaned.get("file") or cleaned.get("text", "").strip()):
+            raise ValidationError("Choose a GIFT file or paste some GIFT text.")
+        return cleaned
+
+    def gift_text(self) -> str:
+        return self.cleaned_data.get("file") or self.cleaned_data["text"]
+
+
+class ConfirmImportForm(forms.Form):
+    text = forms.CharField(widget=forms.HiddenInput, max_length=GIFT_LIMIT)
+
+
+# --------------------------------------------------------------------------------------
+# Classes and grading
+
+
+class ClassForm(Unsuffixed, forms.ModelForm):
+    class Meta:
+        model = Class
+        fields = ["name", "code_expires_at"]
+        widgets = {"code_expires_at": DATETIME_WIDGET}
+        labels = {"name": "Class name", "code_expires_at": "Join code expires (UTC)"}
+
+
+class JoinCodeForm(Unsuffixed, forms.Form):
+    code_expires_at = forms.DateTimeField(
+        label="New code expires (UTC)",
+        required=False,
+        widget=DATETIME_WIDGET,
+        help_text="Empty: the code works until you replace it.",
+    )
+
+
+class AssignmentForm(Unsuffixed, forms.ModelForm):
+    class Meta:
+        model = Assignment
+        fields = ["quiz", "opens_at", "due_at"]
+        widgets = {"opens_at": DATETIME_WIDGET, "due_at": DATETIME_WIDGET}
+        labels = {"opens_at": "Opens (UTC)", "due_at": "Due (UTC)"}
+
+    def __init__(self, *args, quizzes=None, klass: Class | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.klass = klass
+        if quizzes is not None:
+            self.fields["quiz"].queryset = quizzes
+        if self.instance.pk is not None:
+            del self.fields["quiz"]
+
+    def clean(self):
+        cleaned = super().clean()
+        opens, due = cleaned.get("opens_at"), cleaned.get("due_at")
+        if opens and due and due <= opens:
+            self.add_error("due_at", "The due date must come after the opening time.")
+        quiz = cleaned.get("quiz")
+        if quiz and self.klass and self.klass.assignments.filter(quiz=quiz).exists():
+            self.add_error("quiz", "This quiz is already assigned to the class.")
+        return cleaned
+
+    def validate_unique(self):
+        # The class is set by the view, not the form, so uniqueness is checked in clean().
+        pass
+
+
+class EssayGradeForm(Unsuffixed, forms.Form):
+    score = forms.FloatField(label="Score", min_value=0)
+    comment = forms.CharField(
+        label="Comment", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, points: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.points = points
+        field = self.fields["score"]
+        field.max_value = points
+        field.validators.append(MaxValueValidator(points))
+        field.widget.attrs.update({"max": points, "step": "any", "min": 0})
+        field.help_text = f"Out of {points}."
+
+    def fraction(self) -> float:
+        return self.cleaned_data["score"] / self.points if self.points else 0.0

@@ -1,0 +1,191 @@
+"""Authoring writes: new and copied quizzes, questions added, duplicated, moved and
+removed, GIFT imported. Each runs in one transaction, so nothing is ever half-saved.
+
+Edits to a question's content go through quizzes.services.save_question, which turns an
+edit of a question some attempt already includes into a new version.
+"""
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils.text import slugify
+
+from apps.core.publishing import Status
+from apps.quizzes.gift import GiftQuestion, GiftResult, GiftSyntaxError, parse_gift
+from apps.quizzes.loading import question_from_gift, question_to_gift
+from apps.quizzes.models import Choice, Question, Quiz
+from apps.quizzes.services import retire_question, save_question
+
+# Settings a copy takes over from its original (the rest are identity and ownership).
+COPIED_SETTINGS = [
+    "description",
+    "lesson_slug",
+    "case_slug",
+    "attempts_allowed",
+    "grade_method",
+    "time_limit",
+    "shuffle_questions",
+    "shuffle_choices",
+    "feedback_mode",
+    "pass_mark",
+    "review_after",
+    "review_score",
+    "review_answers",
+    "review_feedback",
+]
+# Question fields that are content (what a copy takes over).
+QUESTION_CONTENT = [
+    "kind",
+    "title",
+    "text",
+    "text_format",
+    "general_feedback",
+    "points",
+    "category",
+    "gift_id",
+    "tags",
+]
+CHOICE_CONTENT = [
+    "text",
+    "fraction",
+    "feedback",
+    "match_text",
+    "value",
+    "tolerance",
+    "low",
+    "high",
+]
+
+
+def unique_slug(title: str) -> str:
+    """A slug for a new quiz from its title, numbered when the plain one is taken."""
+    base = (slugify(title) or "quiz")[:40].strip("-") or "quiz"
+    taken = set(Quiz.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    if base not in taken:
+        return base
+    number = 2
+    while f"{base}-{number}" in taken:
+        number += 1
+    return f"{base}-{number}"
+
+
+def create_quiz(quiz: Quiz, owner) -> Quiz:
+    """Save a new quiz (from the settings form) as `owner`'s own."""
+    quiz.owner = owner
+    quiz.slug = unique_slug(quiz.title)
+    quiz.save()
+    return quiz
+
+
+def _copy_question(question: Question, quiz: Quiz, position: int, title: str) -> Question:
+    copy = Question(
+        quiz=quiz, position=position, **{f: getattr(question, f) for f in QUESTION_CONTENT}
+    )
+    copy.title = title
+    choices = [Choice(**{f: getattr(c, f) for f in CHOICE_CONTENT}) for c in question.choice_list]
+    return save_question(copy, choices)
+
+
+@transaction.atomic
+def copy_quiz(quiz: Quiz, owner) -> Quiz:
+    """A draft copy of the quiz and its current questions, owned by `owner` (attempts,
+    versions and assignments stay with the original)."""
+    copy = Quiz(title=f"{quiz.title} (copy)", owner=owner, status=Status.DRAFT)
+    for name in COPIED_SETTINGS:
+        setattr(copy, name, getattr(quiz, name))
+    copy.slug = unique_slug(copy.title)
+    copy.save()
+    questions = quiz.questions.current().prefetch_related("choices")
+    for position, question in enumerate(questions, start=1):
+        _copy_question(question, copy, position, question.title)
+    return copy
+
+
+def _current(quiz: Quiz) -> list[Question]:
+    return list(quiz.questions.current().select_for_update())
+
+
+def _renumber(questions: list[Question]) -> None:
+    """Positions 1..n in list order, writing only the ones that change. Position is not
+    content, so it changes in place even on a question in use."""
+    changed = []
+    for position, question in enumerate(questions, start=1):
+        if question.position != position:
+            question.position = position
+            changed.append(question)
+    Question.objects.bulk_update(changed, ["position"])
+
+
+@transaction.atomic
+def add_question(quiz: Quiz, question: Question, choices: list[Choice]) -> Question:
+    """Append a new question to the quiz."""
+    last = quiz.questions.current().aggregate(last=Max("position"))["last"] or 0
+    question.quiz = quiz
+    question.position = last + 1
+    return save_question(question, choices)
+
+
+@transaction.atomic
+def edit_question(question: Question, choices: list[Choice]) -> Question:
+    """Save an edit of a question. Saving an answered question without changing it keeps
+    its version, so statistics are not split for nothing."""
+    stored = Question.objects.prefetch_related("choices").get(pk=question.pk)
+    question.__dict__["choice_list"] = choices  # what question_to_gift compares
+    if stored.points == question.points and question_to_gift(stored) == question_to_gift(question):
+        return stored
+    return save_question(question, choices)
+
+
+@transaction.atomic
+def duplicate_question(question: Question) -> Question:
+    """A copy of the question right after it, named as a copy."""
+    questions = _current(question.quiz)
+    index = next(i for i, q in enumerate(questions) if q.pk == question.pk)
+    title = f"{question.title} (copy)" if question.title else ""
+    copy = _copy_question(question, question.quiz, 0, title)
+    questions.insert(index + 1, copy)
+    _renumber(questions)
+    return copy
+
+
+@transaction.atomic
+def move_question(question: Question, step: int) -> bool:
+    """Move the question `step` places (−1 up, +1 down); False at either end."""
+    questions = _current(question.quiz)
+    index = next(i for i, q in enumerate(questions) if q.pk == question.pk)
+    target = index + step
+    if not 0 <= target < len(questions):
+        return False
+    questions.insert(target, questions.pop(index))
+    _renumber(questions)
+    return True
+
+
+@transaction.atomic
+def remove_question(question: Question) -> None:
+    """Take the question out of the quiz (kept as an old version if attempts have it)."""
+    retire_question(question)
+    _renumber(_current(question.quiz))
+
+
+def check_gift(text: str) -> GiftResult:
+    """Parse GIFT and check every question fits the model, raising GiftSyntaxError
+    ("line N: ...") for the first problem; nothing is saved."""
+    result = parse_gift(text)
+    for gift in result.questions:
+        try:
+            question_from_gift(gift, Quiz(), 0)
+        except ValueError as exc:
+            raise GiftSyntaxError(gift.line, str(exc)) from exc
+    if not result.questions:
+        raise GiftSyntaxError(1, "no questions found")
+    return result
+
+
+@transaction.atomic
+def import_gift(quiz: Quiz, questions: list[GiftQuestion]) -> list[Question]:
+    """Append the questions to the quiz, all or none."""
+    last = quiz.questions.current().aggregate(last=Max("position"))["last"] or 0
+    return [
+        save_question(*question_from_gift(gift, quiz, last + offset))
+        for offset, gift in enumerate(questions, start=1)
+    ]

@@ -1,0 +1,1 @@
+from tests.quizzes.conftest import fast_password_hashing  # noqa: F401

@@ -1,0 +1,119 @@
+"""Joining a class with a code or a link; wrong and expired codes say so; joining twice
+changes nothing; instructors manage the code and the roster."""
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.classes import services
+from apps.classes.models import CODE_ALPHABET, CODE_LENGTH, Membership, new_join_code
+from tests.teaching.conftest import HX, client_for, make_class
+
+pytestmark = pytest.mark.django_db
+
+
+def test_codes_are_eight_unambiguous_characters():
+    codes = {new_join_code() for _ in range(200)}
+    assert len(codes) == 200
+    assert all(len(c) == CODE_LENGTH and set(c) <= set(CODE_ALPHABET) for c in codes)
+    assert not set("0O1IL5S2Z") & set(CODE_ALPHABET)
+
+
+def test_each_class_gets_its_own_code(ingrid):
+    first, second = make_class(ingrid, "A"), make_class(ingrid, "B")
+    assert first.join_code != second.join_code
+
+
+def test_joining_with_the_code_as_typed(alice, ingrid):
+    klass = make_class(ingrid)
+    typed = f" {klass.join_code[:4].lower()}-{klass.join_code[4:]} "
+    response = client_for(alice).post(reverse("classes:join"), {"code": typed}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("classes:assigned")
+    assert f"You have joined {klass.name}." in response.content.decode()
+    assert Membership.objects.filter(klass=klass, student=alice).exists()
+
+
+def test_joining_twice_is_harmless(alice, ingrid):
+    klass = make_class(ingrid)
+    client = client_for(alice)
+    client.post(reverse("classes:join"), {"code": klass.join_code})
+    response = client.post(reverse("classes:join"), {"code": klass.join_code}, follow=True)
+    assert "You are already in Seminar A." in response.content.decode()
+    assert Membership.objects.count() == 1
+
+
+def test_a_wrong_code_says_so(alice):
+    page = client_for(alice).post(reverse("classes:join"), {"code": "NOPE1234"}).content.decode()
+    assert "No class has the code “NOPE1234”" in page
+    assert not Membership.objects.exists()
+
+
+def test_an_expired_code_says_so(alice, ingrid):
+    expired = timezone.now() - timedelta(minutes=1)
+    klass = services.create_class(ingrid, "Old seminar", code_expires_at=expired)
+    page = client_for(alice).post(reverse("classes:join"), {"code": klass.join_code}).content
+    assert b"The code for Old seminar expired on" in page and b"Ask your instructor" in page
+    assert not Membership.objects.exists()
+
+
+def test_the_link_asks_before_joining(alice, ingrid):
+    klass = make_class(ingrid)
+    client = client_for(alice)
+    link = reverse("classes:join_code", args=[klass.join_code])
+    page = client.get(link).content.decode()
+    assert "Join Seminar A" in page and "Taught by ingrid" in page
+    assert not Membership.objects.exists()  # a GET (a link preview, a prefetch) joins nobody
+    assert client.post(link).url == reverse("classes:assigned")
+    assert Membership.objects.filter(student=alice).exists()
+    assert "You are already in this class." in client.get(link).content.decode()
+
+
+def test_a_wrong_link_is_a_404_that_says_why(alice):
+    response = client_for(alice).get(reverse("classes:join_code", args=["WRONGXYZ"]))
+    assert response.status_code == 404
+    assert "No class has the code" in response.content.decode()
+
+
+def test_signed_out_visitors_log_in_first_and_come_back(ingrid):
+    klass = make_class(ingrid)
+    link = reverse("classes:join_code", args=[klass.join_code])
+    response = Client().get(link)
+    assert response.status_code == 302 and response.url == f"/accounts/login/?next={link}"
+
+
+def test_a_new_code_replaces_the_old_one(ingrid, alice):
+    klass = make_class(ingrid)
+    old = klass.join_code
+    client = client_for(ingrid)
+    page = client.post(reverse("teach:class_code", args=[klass.pk]), {}, **HX).content.decode()
+    klass.refresh_from_db()
+    assert klass.join_code != old and f"New code {klass.join_code}" in page
+    response = client_for(alice).post(reverse("classes:join"), {"code": old})
+    assert "No class has the code" in response.content.decode()
+
+
+def test_the_class_page_shows_the_code_and_the_link(ingrid):
+    klass = make_class(ingrid)
+    page = client_for(ingrid).get(reverse("teach:class_detail", args=[klass.pk])).content.decode()
+    assert klass.join_code in page
+    assert f"http://testserver/classes/join/{klass.join_code}/" in page
+
+
+def test_removing_a_student_from_the_roster(ingrid, alice, bob):
+    klass = make_class(ingrid, students=[alice, bob])
+    membership = klass.memberships.get(student=alice)
+    url = reverse("teach:member_remove", args=[klass.pk, membership.pk])
+    page = client_for(ingrid).post(url, **HX).content.decode()
+    assert page.strip().startswith('<section id="roster"')
+    assert "Removed alice from Seminar A." in page
+    assert list(klass.memberships.values_list("student__username", flat=True)) == ["bob"]
+
+
+def test_creating_a_class(ingrid):
+    response = client_for(ingrid).post(reverse("teach:class_create"), {"name": "Seminar C"})
+    klass = ingrid.classes_taught.get()
+    assert response.url == reverse("teach:class_detail", args=[klass.pk])
+    assert len(klass.join_code) == CODE_LENGTH

@@ -1,0 +1,145 @@
+"""Every teaching URL against every persona: anonymous visitors are sent to log in,
+students are refused, another instructor gets a 404 for what is not theirs (so nothing
+reveals it exists), and the owner and a curator get the page."""
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, reverse
+
+from apps.teaching import urls as teaching_urls
+from tests.teaching.conftest import answered, client_for, make_class, quiz_from_gift
+
+pytestmark = pytest.mark.django_db
+
+# name: (method, POST data, what the owner gets, whether it names an object)
+MATRIX = {
+    "dashboard": ("get", None, 200, False),
+    "quiz_create": ("get", None, 200, False),
+    "quiz_edit": ("get", None, 200, True),
+    "quiz_settings": ("get", None, 200, True),
+    "quiz_copy": ("post", {}, 302, True),
+    "quiz_preview": ("get", None, 200, True),
+    "quiz_import": ("get", None, 200, True),
+    "quiz_export": ("get", None, 200, True),
+    "quiz_statistics": ("get", None, 200, True),
+    "question_create": ("get", None, 200, True),
+    "question_edit": ("get", None, 200, True),
+    "question_duplicate": ("post", {}, 302, True),
+    "question_move": ("post", {"direction": "down"}, 302, True),
+    "question_delete": ("post", {}, 302, True),
+    "class_create": ("get", None, 200, False),
+    "class_detail": ("get", None, 200, True),
+    "class_code": ("post", {}, 302, True),
+    "member_remove": ("post", {}, 302, True),
+    "assignment_create": ("post", {}, 200, True),  # empty form: shown again with errors
+    "assignment_edit": ("get", None, 200, True),
+    "assignment_delete": ("post", {}, 302, True),
+    "gradebook": ("get", None, 200, True),
+    "gradebook_csv": ("get", None, 200, True),
+    "grading": ("get", None, 200, False),
+    "grade_essay": ("get", None, 200, True),
+}
+PERSONAS = ["anonymous", "alice", "ivan", "ingrid", "carol", "root"]
+
+
+def test_the_matrix_covers_every_teaching_url():
+    names = {p.name for p in teaching_urls.urlpatterns if isinstance(p, URLPattern)}
+    assert names == set(MATRIX)
+
+
+@pytest.fixture
+def world(ingrid, alice):
+    """Ingrid's quiz, class (alice in it, the quiz assigned) and alice's essay answer."""
+    quiz = quiz_from_gift(slug="ingrids", owner=ingrid)
+    klass = make_class(ingrid, students=[alice], quizzes=[quiz])
+    attempt = answered(quiz, alice, {"essay": "Regimes are rules, not actors."})
+    question = quiz.questions.current().first()
+    return {
+        "quiz_id": quiz.pk,
+        "question_id": question.pk,
+        "class_id": klass.pk,
+        "membership_id": klass.memberships.get().pk,
+        "assignment_id": klass.assignments.get().pk,
+        "response_id": attempt.responses.get(question__kind="essay").pk,
+    }
+
+
+def url_for(name: str, world: dict) -> str:
+    pattern = next(p for p in teaching_urls.urlpatterns if p.name == name)
+    kwargs = {key: world[key] for key in pattern.pattern.converters}
+    url = reverse(f"teach:{name}", kwargs=kwargs)
+    return url + "?kind=single" if name == "question_create" else url
+
+
+def client(persona, request) -> Client:
+    if persona == "anonymous":
+        return Client()
+    return client_for(request.getfixturevalue(persona))
+
+
+def expected(persona: str, name: str) -> int:
+    _, _, owner_status, names_object = MATRIX[name]
+    if persona == "anonymous":
+        return 302
+    if persona == "alice":
+        return 403
+    if persona == "ivan":
+        return 404 if names_object else 200
+    return owner_status
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_each_persona_gets_exactly_its_status(request, world, ivan, carol, root, name):
+    method, data, _, _ = MATRIX[name]
+    url = url_for(name, world)
+    clients = {persona: client(persona, request) for persona in PERSONAS}
+    got = {}
+    for persona, browser in clients.items():
+        # Each persona meets the same world: what one request changes is rolled back.
+        with transaction.atomic():
+            response = getattr(browser, method)(url, data)
+            transaction.set_rollback(True)
+        got[persona] = response.status_code
+        if persona == "anonymous":
+            assert response.url.startswith("/accounts/login/?next=")
+    assert got == {persona: expected(persona, name) for persona in PERSONAS}, url
+
+
+def test_htmx_requests_from_signed_out_browsers_get_403_not_the_login_page(world):
+    response = Client().post(
+        url_for("question_move", world), {"direction": "up"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 403
+
+
+def test_instructors_use_course_quizzes_but_cannot_edit_them(ivan):
+    course = quiz_from_gift(slug="course-quiz")
+    client = client_for(ivan)
+    for name in ("quiz_preview", "quiz_export", "quiz_statistics"):
+        assert client.get(reverse(f"teach:{name}", args=[course.pk])).status_code == 200, name
+    for name in ("quiz_edit", "quiz_settings", "quiz_import"):
+        assert client.get(reverse(f"teach:{name}", args=[course.pk])).status_code == 404, name
+    assert client.post(reverse("teach:quiz_copy", args=[course.pk])).status_code == 302
+
+
+def test_a_course_draft_is_not_shown_to_instructors(ivan):
+    draft = quiz_from_gift(slug="course-draft", status="draft")
+    assert client_for(ivan).get(reverse("teach:quiz_preview", args=[draft.pk])).status_code == 404
+
+
+def test_an_instructor_cannot_grade_an_essay_on_another_instructors_quiz(world, ivan):
+    url = reverse("teach:grade_essay", args=[world["response_id"]])
+    response = client_for(ivan).post(url, {f"r{world['response_id']}-score": "1"})
+    assert response.status_code == 404
+
+
+def test_an_instructor_grades_class_students_on_a_course_quiz_but_not_others(ingrid, alice, bob):
+    course = quiz_from_gift(slug="course-quiz")
+    make_class(ingrid, students=[alice], quizzes=[course])
+    mine = answered(course, alice, {"essay": "Mine to grade."})
+    other = answered(course, bob, {"essay": "Not in the class."})
+    client = client_for(ingrid)
+    for attempt, status in ((mine, 200), (other, 404)):
+        response_id = attempt.responses.get(question__kind="essay").pk
+        assert client.get(reverse("teach:grade_essay", args=[response_id])).status_code == status

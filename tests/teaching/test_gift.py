@@ -1,0 +1,110 @@
+"""GIFT in the teaching area: upload or paste, see what will be created, confirm; errors by
+line with nothing saved; export that reads back the same."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from apps.quizzes.gift import parse_gift
+from apps.quizzes.loading import question_to_gift
+from apps.quizzes.models import Question
+from apps.teaching.forms import GIFT_LIMIT
+from tests.quizzes.conftest import EVERY_KIND
+from tests.teaching.conftest import client_for, quiz_from_gift
+
+pytestmark = pytest.mark.django_db
+
+TWO = """\
+::anarchy:: Under anarchy, states rely on {=self-help ~a world government}
+
+::league:: The League of Nations was built on collective security.{T}
+"""
+
+
+@pytest.fixture
+def empty_quiz(ingrid):
+    return quiz_from_gift("", slug="empty", owner=ingrid)
+
+
+def import_url(quiz):
+    return reverse("teach:quiz_import", args=[quiz.pk])
+
+
+def test_pasting_shows_what_will_be_created_and_saves_nothing_yet(ingrid, empty_quiz):
+    response = client_for(ingrid).post(import_url(empty_quiz), {"text": TWO})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "2 questions will be added" in page
+    assert "Single choice" in page and "True/false" in page
+    assert "self-help" in page and "(100%)" in page
+    assert 'name="step" value="confirm"' in page
+    assert not Question.objects.exists()
+
+
+def test_confirming_creates_every_question_in_order_after_the_existing_ones(ingrid, own_quiz):
+    client = client_for(ingrid)
+    response = client.post(import_url(own_quiz), {"step": "confirm", "text": TWO}, follow=True)
+    assert "Imported 2 questions." in response.content.decode()
+    added = list(own_quiz.questions.current()[8:])
+    assert [(q.title, q.position, q.kind) for q in added] == [
+        ("anarchy", 9, "single"),
+        ("league", 10, "truefalse"),
+    ]
+
+
+def test_a_syntax_error_names_its_line_and_saves_nothing(ingrid, empty_quiz):
+    broken = TWO + "\n::third:: Unclosed {=yes ~no\n"
+    client = client_for(ingrid)
+    page = client.post(import_url(empty_quiz), {"text": broken}).content.decode()
+    assert "Nothing was imported" in page and "line 5:" in page
+    assert broken.splitlines()[0] in page  # the text comes back to be fixed
+    # A confirmation carrying broken text (edited on the way) is refused just the same.
+    page = client.post(import_url(empty_quiz), {"step": "confirm", "text": broken}).content
+    assert b"line 5:" in page
+    assert not Question.objects.exists()
+
+
+def test_a_value_the_model_cannot_hold_is_reported_by_line_before_confirming(ingrid, empty_quiz):
+    text = "::ok:: Fine {=a ~b}\n\n::bad:: Odd weights {~%150%a ~b}\n"
+    page = client_for(ingrid).post(import_url(empty_quiz), {"text": text}).content.decode()
+    assert "line 3:" in page and "outside -100%..100%" in page
+
+
+def test_warnings_are_shown_and_the_import_still_works(ingrid, empty_quiz):
+    text = "::w:: Pick {~%30%a ~%30%b ~c}\n"
+    page = client_for(ingrid).post(import_url(empty_quiz), {"text": text}).content.decode()
+    assert "Warnings" in page and "add up to 60%" in page
+    assert "1 question will be added" in page
+
+
+def test_uploading_a_file(ingrid, empty_quiz):
+    upload = SimpleUploadedFile("bank.gift", ("\ufeff" + EVERY_KIND).encode(), "text/plain")
+    page = client_for(ingrid).post(import_url(empty_quiz), {"file": upload}).content.decode()
+    assert "8 questions will be added" in page
+
+
+def test_a_file_over_the_limit_is_refused_with_413_and_the_limit(ingrid, empty_quiz):
+    upload = SimpleUploadedFile("big.gift", b"x" * (GIFT_LIMIT + 1), "text/plain")
+    response = client_for(ingrid).post(import_url(empty_quiz), {"file": upload})
+    assert response.status_code == 413
+    assert "the limit is 512 KB" in response.content.decode()
+
+
+def test_a_file_that_is_not_utf8_is_refused(ingrid, empty_quiz):
+    upload = SimpleUploadedFile("latin.gift", "Caf\xe9 {=oui ~non}".encode("latin-1"))
+    page = client_for(ingrid).post(import_url(empty_quiz), {"file": upload}).content.decode()
+    assert "not UTF-8 text" in page
+
+
+def test_nothing_to_import_says_what_to_do(ingrid, empty_quiz):
+    page = client_for(ingrid).post(import_url(empty_quiz), {"text": "  "}).content.decode()
+    assert "Choose a GIFT file or paste some GIFT text." in page
+
+
+def test_export_downloads_gift_that_reads_back_as_the_same_questions(ingrid, own_quiz):
+    response = client_for(ingrid).get(reverse("teach:quiz_export", args=[own_quiz.pk]))
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="ingrids-quiz.gift"'
+    exported = parse_gift(response.content.decode()).questions
+    current = own_quiz.questions.current().prefetch_related("choices")
+    assert exported == [question_to_gift(q) for q in current]
