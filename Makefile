@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEV := DJANGO_DEBUG=1
 
-.PHONY: run test serve lint format bench migrations-check check-python content demo
+.PHONY: run test serve lint format bench migrations-check check-python content demo backup restore
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null || { \
@@ -37,8 +37,22 @@ run: $(VENV)/.runtime
 	$(DEV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## test: the whole suite (unit, view, browser) on PostgreSQL when reachable
-test: $(VENV)/.dev
+test: $(VENV)/.dev node_modules/.installed
 	./scripts/test.sh
+
+# axe-core for the accessibility tests (package.json: a devDependency, nothing else).
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund && touch $@; \
+	elif [ "$${CI:-}" = "true" ]; then echo "CI=true needs npm to install axe-core (apt-get install npm)." >&2; exit 1; \
+	else echo "NOTE: npm not found; the accessibility (axe) tests will be skipped."; fi
+
+## backup: dump the database into backups/ (pg_dump custom format; a file copy on SQLite)
+backup: $(VENV)/.runtime
+	./scripts/backup.sh
+
+## restore: load a backup (FILE=backups/…, default the newest) into the database; REPLACE=1 overwrites one that holds data
+restore: $(VENV)/.runtime
+	./scripts/restore.sh $(if $(REPLACE),--replace) $(FILE)
 
 ## serve: production settings under gunicorn, static files collected (loopback, no TLS)
 serve: $(VENV)/.runtime

@@ -2,16 +2,22 @@ from django.contrib import admin
 from reversion.admin import VersionAdmin
 
 from apps.cases.models import Actor, Case, CaseReading, TimelineEvent
-from apps.core.admin import MarkdownPreviewMedia, publish, rendered_preview, unpublish
+from apps.core.admin import (
+    LabelledTabularInline,
+    MarkdownPreviewMedia,
+    publish,
+    rendered_preview,
+    unpublish,
+)
 
 
-class ActorInline(admin.TabularInline):
+class ActorInline(LabelledTabularInline):
     model = Actor
     extra = 0
     fields = ["order", "name", "kind", "role"]
 
 
-class TimelineEventInline(admin.TabularInline):
+class TimelineEventInline(LabelledTabularInline):
     model = TimelineEvent
     extra = 0
     fields = ["date", "precision", "kind", "title", "section", "description"]

@@ -33,3 +33,8 @@ class CoreConfig(AppConfig):
         post_save.connect(
             roles.make_new_user_a_student, sender=get_user_model(), dispatch_uid="core-new-student"
         )
+        m2m_changed.connect(
+            roles.curators_reach_the_admin,
+            sender=get_user_model().groups.through,
+            dispatch_uid="core-curators-reach-the-admin",
+        )

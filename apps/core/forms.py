@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.contrib.auth.models import User
 
@@ -29,6 +30,15 @@ class ThrottledLoginForm(AuthenticationForm):
             raise
         throttle.clear(username, address)
         return cleaned
+
+
+class ThrottledAdminLoginForm(ThrottledLoginForm, AdminAuthenticationForm):
+    """The admin's log-in, throttled like the site's (one counter for both doors)."""
+
+    error_messages = {
+        **AdminAuthenticationForm.error_messages,
+        "locked": ThrottledLoginForm.error_messages["locked"],
+    }
 
 
 class SignUpForm(UserCreationForm):

@@ -61,12 +61,25 @@ def sync_role_groups_after_migrate(sender, **kwargs) -> None:
 
 @transaction.atomic
 def grant_role(user, role: Role) -> None:
-    """Put `user` in the role's group; curators also get admin access (is_staff)."""
+    """Put `user` in the role's group (a curator thereby reaches the admin)."""
     group, _ = Group.objects.get_or_create(name=role.value)
     user.groups.add(group)
-    if role == Role.CURATOR and not user.is_staff:
-        user.is_staff = True
-        user.save(update_fields=["is_staff"])
+
+
+def curators_reach_the_admin(sender, instance, action, pk_set, reverse=False, **kwargs) -> None:
+    """Whoever joins the Curator group, by grant_role or a superuser in the admin's user or
+    group form, gets admin access (is_staff): curating happens in the admin."""
+    if action != "post_add" or not pk_set:
+        return
+    if reverse:
+        if instance.name == Role.CURATOR.value:
+            instance.user_set.filter(pk__in=pk_set).update(is_staff=True)
+    elif (
+        not instance.is_staff
+        and Group.objects.filter(pk__in=pk_set, name=Role.CURATOR.value).exists()
+    ):
+        instance.is_staff = True
+        instance.save(update_fields=["is_staff"])
 
 
 def user_roles(user) -> list[str]:

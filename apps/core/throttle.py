@@ -3,6 +3,7 @@
 Counters live in the cache (Redis in production), so every app server shares them.
 """
 
+from django.conf import settings
 from django.core.cache import cache
 
 ACCOUNT_LIMIT = 5
@@ -35,6 +36,8 @@ def clear(username: str, address: str) -> None:
 
 
 def client_address(request) -> str:
-    # Behind the proxy the real address is the first X-Forwarded-For hop; REMOTE_ADDR otherwise.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "")
+    # Anyone can send X-Forwarded-For, so it is believed only behind our own proxy, and
+    # then only its last hop: the address that proxy saw (earlier hops are the client's
+    # say-so, and would let one address pose as many).
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "") if settings.BEHIND_PROXY else ""
+    return forwarded.split(",")[-1].strip() or request.META.get("REMOTE_ADDR", "")

@@ -6,6 +6,7 @@ from apps.core.forms import ThrottledLoginForm
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("accounts/signup/", views.signup, name="signup"),
     path(
         "accounts/login/",

@@ -1,7 +1,10 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.core.exceptions import TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.http import require_http_methods
 
 from apps.core.forms import SignUpForm
@@ -35,6 +38,29 @@ def signup(request: HttpRequest) -> HttpResponse:
         messages.success(request, f"Welcome, {user.username}. Your student account is ready.")
         return redirect("home")
     return render(request, "registration/signup.html", {"form": form})
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on pages that name no icon (the admin, plain-text
+    answers); the site's icon answers instead of a 404."""
+    return redirect(static("img/favicon.svg"), permanent=True)
+
+
+def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
+    """400, naming the limit when a request broke one (a body over the size limit never
+    gets this far: middleware.limit_request_body answers 413)."""
+    reason = ""
+    if isinstance(exception, TooManyFieldsSent):
+        reason = (
+            f"It had more than {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} fields, "
+            "the limit for one request."
+        )
+    elif isinstance(exception, TooManyFilesSent):
+        reason = (
+            f"It had more than {settings.DATA_UPLOAD_MAX_NUMBER_FILES} files, "
+            "the limit for one request."
+        )
+    return render(request, "400.html", {"reason": reason}, status=400)
 
 
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:

@@ -70,7 +70,7 @@ def scenario_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "revealed": revealed,
     }
     if revealed:
-        predicted = form.cleaned_data["predicted"]
+        predicted = form.cleaned_data.get("predicted")
         context["predicted"] = scenario.choice(predicted) if predicted else None
     if revealed and valid:
         value = form.lever_value()

@@ -71,10 +71,6 @@ class ComparisonDimensionAdmin(MarkdownPreviewMedia, VersionAdmin):
     inlines = [ComparisonCellInline]
     actions = [publish, unpublish]
 
-    def reversion_register(self, model, **options):
-        options["follow"] = ("cells",)
-        super().reversion_register(model, **options)
-
 
 @admin.register(LessonProgress)
 class LessonProgressAdmin(admin.ModelAdmin):

@@ -170,7 +170,8 @@ def compare_cell(request: HttpRequest, dimension: str, theory: str) -> HttpRespo
 
 
 def search(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[: search_lib.MAX_QUERY_LENGTH]
+    # A NUL cannot be stored or searched for in PostgreSQL text; it is never meant.
+    query = request.GET.get("q", "").replace("\x00", "").strip()[: search_lib.MAX_QUERY_LENGTH]
     results = search_lib.search(request.user, query) if query else []
     template = "lessons/search.html" + ("#results" if request.htmx else "")
     return render(request, template, {"query": query, "results": results})

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db import models
 
+from apps.core.admin import LabelledTabularInline
 from apps.core.roles import Action, may
 from apps.quizzes import services
 from apps.quizzes.models import Attempt, Choice, Question, Quiz, Response
@@ -27,7 +28,7 @@ class CuratorsOnly:
         return may(request.user, Action.CURATE)
 
 
-class QuestionInline(CuratorsOnly, admin.TabularInline):
+class QuestionInline(CuratorsOnly, LabelledTabularInline):
     model = Question
     fields = ("position", "kind", "title", "text", "points", "version")
     readonly_fields = ("version",)
@@ -71,7 +72,7 @@ class QuizAdmin(CuratorsOnly, admin.ModelAdmin):
             services.save_question(question)
 
 
-class ChoiceInline(CuratorsOnly, admin.TabularInline):
+class ChoiceInline(CuratorsOnly, LabelledTabularInline):
     model = Choice
     fields = (
         "position", "text", "fraction", "feedback", "match_text", "value", "tolerance", "low",
@@ -133,7 +134,7 @@ class QuestionAdmin(CuratorsOnly, admin.ModelAdmin):
             services.retire_question(question)
 
 
-class ResponseInline(CuratorsOnly, admin.TabularInline):
+class ResponseInline(CuratorsOnly, LabelledTabularInline):
     model = Response
     fields = ("question", "answer", "saved_at", "checked_at", "fraction", "score", "comment")
     readonly_fields = fields

@@ -444,7 +444,10 @@ class Editor:
             if add_row:
                 data = data.copy()
                 key = "rows-TOTAL_FORMS"
-                data[key] = str(int(data.get(key, 0) or 0) + 1)
+                # A tampered count is left for the formset's management form to reject.
+                count = data.get(key, "")
+                if count.isdigit():
+                    data[key] = str(int(count) + 1)
             return self.formset_class(0)(data, prefix="rows")
         initial = [self.row.initial_for(c) for c in question.choice_list] if question else []
         extra = max(self.new_rows - len(initial), 1)

@@ -1,0 +1,118 @@
+"""Every page type of the site, for each role: the crawl that the CSP, axe and markup
+tests walk.
+
+The list is derived from the access matrix (tests/security/access.py), so a page added
+anywhere is crawled as every role that may open it. Public pages are crawled as an
+anonymous visitor and as a student; instructors, curators and the superuser are crawled on
+the pages only they reach, plus the home page (their own header and menu). The admin is
+represented by one page of each kind. Some pages are also opened in an interesting state
+(search results, a revealed case reading, an expanded comparison cell, lab results).
+"""
+
+from dataclasses import dataclass
+
+from django.core.management import call_command
+from django.test import Client
+
+from apps.lab.scenarios import SCENARIOS
+from tests.security.access import checks_for
+from tests.security.routes import all_routes
+from tests.security.world import World, build_world
+
+ROLES = {
+    "anonymous": "anonymous",
+    "student": "alice",
+    "instructor": "ingrid",
+    "curator": "carol",
+    "superuser": "root",
+}
+PUBLIC_ROLES = {"anonymous", "student"}
+ADMIN_PAGE_TYPES = {
+    "admin:index", "admin:app_list", "admin:password_change",
+    "admin:lessons_lesson_changelist", "admin:lessons_lesson_add", "admin:lessons_lesson_change",
+    "admin:lessons_lesson_history", "admin:lessons_lesson_delete",
+    "admin:lessons_lesson_recoverlist", "admin:lessons_lesson_revision",
+    "admin:lessons_comparisondimension_change", "admin:lessons_glossaryterm_change",
+    "admin:cases_case_change", "admin:quizzes_quiz_change", "admin:quizzes_question_change",
+    "admin:quizzes_attempt_change", "admin:auth_user_changelist", "admin:auth_user_change",
+    "admin:auth_group_change",
+}  # fmt: skip
+
+
+def _states(world: World) -> dict[str, str]:
+    """Query strings that open a page in a state worth checking too."""
+    scenario = SCENARIOS[0]
+    return {
+        "lessons:search": "?q=regime",
+        "cases:case": "?lens=realism&reveal=1",
+        "lessons:compare": "?expand=drivers:realism",
+        "lab:scenario": f"?predicted={scenario.choices[0].value}",
+        "lab:sandbox": "?s=tit-for-tat&s=always-defect",
+        "quizzes:take": "?q=2",
+    }
+
+
+@dataclass(frozen=True)
+class Page:
+    label: str
+    url: str
+
+
+def browser_world() -> World:
+    """The course content as `make run` loads it, and the security tests' personas and
+    private objects on top."""
+    call_command("load_content", verbosity=0)
+    return build_world()
+
+
+def _is_html_page(client: Client, url: str) -> bool:
+    response = client.get(url)
+    return response.status_code == 200 and response["Content-Type"].startswith("text/html")
+
+
+def _may_open(expect) -> bool:
+    return expect == 200 or (isinstance(expect, frozenset) and 200 in expect)
+
+
+def crawl_plan(world: World) -> dict[str, list[Page]]:
+    """{role: pages}: one page per page type the role may open."""
+    states = _states(world)
+    plan: dict[str, list[Page]] = {}
+    for role, persona in ROLES.items():
+        client = Client()
+        if world.user(persona).is_authenticated:
+            client.force_login(world.user(persona))
+        pages = []
+        for route in all_routes():
+            if route.pattern.startswith("admin/") and route.key not in ADMIN_PAGE_TYPES:
+                continue
+            for variant, check in checks_for(route).items():
+                if not _may_open(check.get[persona]):
+                    continue
+                public = check.get["anonymous"] == 200
+                if public and role not in PUBLIC_ROLES and route.key != "home":
+                    continue
+                url = route.url(check.kwargs(world))
+                if not _is_html_page(client, url):
+                    continue
+                pages.append(Page(f"{route.key} [{variant}]".replace(" []", ""), url))
+                if route.key in states:
+                    pages.append(Page(f"{route.key} in a state", url + states[route.key]))
+                break  # one variant: the same page type
+        if role in PUBLIC_ROLES:
+            pages.append(Page("a case from the course", "/cases/concert-of-europe/"))
+            pages.append(Page("404 page", "/no-such-page/"))
+        if role == "student":
+            pages.append(Page("403 page", "/teach/"))
+        plan[role] = pages
+    return plan
+
+
+def session_cookie(world: World, persona: str) -> str | None:
+    """A signed-in session for `persona`, for a browser to carry."""
+    user = world.user(persona)
+    if not user.is_authenticated:
+        return None
+    client = Client()
+    client.force_login(user)
+    return client.cookies["sessionid"].value

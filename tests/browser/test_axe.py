@@ -1,0 +1,74 @@
+"""axe-core (installed from npm by `make test`) on every page type, as each role, in light
+and dark mode: no violation of WCAG 2.1 A or AA.
+
+axe is evaluated through Playwright's page.evaluate, which the page's CSP does not
+govern, so the tests run under the production policy unchanged (no bypass_csp)."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from tests.accessibility.browsing import context_as
+from tests.accessibility.pages import ROLES, browser_world, crawl_plan
+from tests.conftest import IN_CI
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# Colours change with a CSS transition (the admin's links take 0.15 s): finish them all,
+# so axe measures the dark scheme's colours and not a frame of the fade.
+SETTLE = """() => {
+  document.body.getBoundingClientRect();
+  document.getAnimations().forEach((animation) => animation.finish());
+}"""
+RUN_AXE = """async (tags) => {
+  const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});
+  return result.violations.map((v) => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ") + " :: " + n.failureSummary),
+    count: v.nodes.length,
+  }));
+}"""
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    if not AXE.exists():
+        message = "axe-core is not installed (make test runs `npm ci`; or run it yourself)"
+        if IN_CI:
+            pytest.fail(message + "; CI=true requires the accessibility tests to run")
+        pytest.skip(message)
+    return AXE.read_text(encoding="utf-8")
+
+
+def violations_on(page, axe_source: str) -> list[str]:
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(axe_source)
+    found = page.evaluate(RUN_AXE, WCAG_21_AA)
+    return [f"{v['id']} ({v['impact']}, {v['count']}×): {v['help']} — {v['nodes']}" for v in found]
+
+
+def test_every_page_as_every_role_in_light_and_dark_mode_meets_wcag_21_aa(
+    live_server, browser, axe_source, subtests
+):
+    world = browser_world()
+    plan = crawl_plan(world)
+    checked = 0
+    for role, persona in ROLES.items():
+        context = context_as(browser, live_server, world, persona)
+        page = context.new_page()
+        for target in plan[role]:
+            for scheme in ("light", "dark"):
+                with subtests.test(role=role, page=target.label, scheme=scheme):
+                    page.emulate_media(color_scheme=scheme)
+                    if scheme == "light":
+                        page.goto(target.url, wait_until="load")
+                    else:
+                        page.evaluate(SETTLE)
+                    found = violations_on(page, axe_source)
+                    assert found == [], f"{role} {scheme} {target.url}: " + "\n".join(found)
+                    checked += 1
+        context.close()
+    assert checked >= 260

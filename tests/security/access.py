@@ -1,0 +1,341 @@
+"""The access matrix: for every URL pattern, the status each persona must get.
+
+Each route has one or more *variants* (which object its URL names: a published lesson,
+a draft one, alice's attempt…), each with the expected answer to a GET for every
+persona. POSTs are checked against the same table: where a GET is refused, a POST must
+be refused the same way (or with 405); POST-only views list their POST answers.
+
+Routes nobody listed are covered by rules: the whole admin (staff only; curators only
+in the curated apps) and the teaching area (instructors and curators; others' objects
+are 404). Any other new route fails `test_every_route_has_an_expectation` until it is
+given a row here, so no URL can be forgotten.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import reversion
+from django.contrib import admin
+from django.contrib.auth.models import Group, User
+from reversion.models import Version
+
+from apps.lab.scenarios import SCENARIOS
+from apps.quizzes.models import Question
+from tests.security.routes import Route
+from tests.security.world import PERSONAS, World
+
+LOGIN = "login"  # 302 to /accounts/login/?next=…
+ADMIN_LOGIN = "admin-login"  # 302 to /admin/login/?next=…
+DENIALS = {LOGIN, ADMIN_LOGIN, 403, 404}
+MISSING = 987654  # an id no object has
+MISSING_SLUG = "no-such-thing"
+
+Expect = int | str | frozenset
+
+
+def one_of(*values) -> frozenset:
+    return frozenset(values)
+
+
+def row(anonymous, alice, bob, ingrid, ivan, carol, root) -> dict[str, Expect]:
+    return dict(zip(PERSONAS, (anonymous, alice, bob, ingrid, ivan, carol, root), strict=True))
+
+
+def everyone(expect: Expect) -> dict[str, Expect]:
+    return dict.fromkeys(PERSONAS, expect)
+
+
+def signed_in(expect: Expect, anonymous: Expect = LOGIN) -> dict[str, Expect]:
+    return {**everyone(expect), "anonymous": anonymous}
+
+
+def curators_only(expect: Expect = 200, others: Expect = 404) -> dict[str, Expect]:
+    """Drafts: curators (and the superuser) see them; for everyone else they do not exist."""
+    return {**everyone(others), "carol": expect, "root": expect}
+
+
+@dataclass
+class Check:
+    get: dict[str, Expect]
+    post: dict[str, Expect] | None = None  # None: refused wherever GET is refused
+    kwargs: Callable[[World], dict] = field(default=lambda w: {})
+    missing: Callable[[World], dict] | None = None  # the same URL naming nothing
+
+
+def slug(obj_of: Callable[[World], object]) -> Callable[[World], dict]:
+    return lambda w: {"slug": obj_of(w).slug}
+
+
+GONE_SLUG = {"slug": MISSING_SLUG}
+
+
+def attempt(which: str) -> Callable[[World], dict]:
+    return lambda w: {"attempt_id": getattr(w, which).pk}
+
+
+def no_attempt(w):
+    return {"attempt_id": MISSING}
+
+
+def _missing_slug(w):
+    return GONE_SLUG
+
+
+PUBLIC = Check(get=everyone(200))
+
+# fmt: off
+EXPECTED: dict[str, dict[str, Check]] = {
+    "home": {"": PUBLIC},
+    "favicon": {"": Check(get=everyone(301), post=everyone(301))},
+    "signup": {"": Check(get={**everyone(302), "anonymous": 200}, post={**everyone(302), "anonymous": 200})},
+    "login": {"": Check(get=everyone(200), post=everyone(200))},
+    "logout": {"": Check(get=everyone(405), post=everyone(302))},
+    "password_change": {"": Check(get=signed_in(200), post=signed_in(200))},
+    "password_change_done": {"": Check(get=signed_in(200))},
+    "password_reset": {"": Check(get=everyone(200), post=everyone(200))},
+    "password_reset_done": {"": PUBLIC},
+    "password_reset_confirm": {"": Check(get=everyone(200), kwargs=lambda w: {"uidb64": "MQ", "token": "set-password"})},
+    "password_reset_complete": {"": PUBLIC},
+    "markdown-preview": {"": Check(
+        get={**everyone(ADMIN_LOGIN), "carol": 405, "root": 405},
+        post={**everyone(ADMIN_LOGIN), "carol": 200, "root": 200},
+    )},
+
+    "lessons:list": {"": PUBLIC},
+    "lessons:lesson": {
+        "published": Check(get=everyone(200), kwargs=slug(lambda w: w.lesson), missing=_missing_slug),
+        "draft": Check(get=curators_only(), kwargs=slug(lambda w: w.draft_lesson), missing=_missing_slug),
+    },
+    "lessons:complete": {
+        "published": Check(get=signed_in(405), post=signed_in(302), kwargs=slug(lambda w: w.lesson)),
+        "draft": Check(get=signed_in(405), post={**curators_only(302), "anonymous": LOGIN},
+                       kwargs=slug(lambda w: w.draft_lesson)),
+    },
+    "lessons:theory": {"": Check(get=everyone(200), kwargs=slug(lambda w: w.theory))},
+    "lessons:glossary": {"": PUBLIC},
+    "lessons:term": {
+        "published": Check(get=everyone(200), kwargs=slug(lambda w: w.term)),
+        "draft": Check(get=curators_only(), kwargs=slug(lambda w: w.draft_term), missing=_missing_slug),
+    },
+    "lessons:sources": {"": PUBLIC},
+    "lessons:compare": {"": PUBLIC},
+    # Without htmx a cell is a link into the comparison page.
+    "lessons:compare-cell": {"": Check(get=everyone(302), kwargs=lambda w: {"dimension": w.dimension.slug, "theory": w.theory.slug})},
+    "lessons:search": {"": PUBLIC},
+
+    "cases:list": {"": PUBLIC},
+    "cases:case": {
+        "published": Check(get=everyone(200), kwargs=slug(lambda w: w.case)),
+        "draft": Check(get=curators_only(), kwargs=slug(lambda w: w.draft_case), missing=_missing_slug),
+    },
+    "cases:predict": {
+        # An empty prediction is shown again with its error, for anyone (predictions live
+        # in the session, so anonymous visitors make them too).
+        "published": Check(get=everyone(405), post=everyone(200), kwargs=slug(lambda w: w.case)),
+        "draft": Check(get=everyone(405), post=curators_only(200), kwargs=slug(lambda w: w.draft_case)),
+    },
+
+    "lab:sandbox": {"": PUBLIC},
+    "lab:scenarios": {"": PUBLIC},
+    "lab:scenario": {"": Check(get=everyone(200), kwargs=lambda w: {"slug": SCENARIOS[0].slug})},
+
+    "quizzes:list": {"": PUBLIC},
+    "quizzes:detail": {
+        "course": Check(get=everyone(200), kwargs=slug(lambda w: w.course_quiz)),
+        "course draft": Check(get=curators_only(), kwargs=slug(lambda w: w.draft_quiz), missing=_missing_slug),
+        # ingrid's published quiz is assigned to her class, which alice is in.
+        "assigned": Check(get=row(404, 200, 404, 200, 404, 200, 200), kwargs=slug(lambda w: w.own_quiz),
+                          missing=_missing_slug),
+        "instructor's draft": Check(get=row(404, 404, 404, 200, 404, 200, 200), kwargs=slug(lambda w: w.own_draft),
+                                    missing=_missing_slug),
+    },
+    "quizzes:start": {
+        "course": Check(get=signed_in(405), post=signed_in(302), kwargs=slug(lambda w: w.course_quiz)),
+        "course draft": Check(get=signed_in(405), post={**curators_only(302), "anonymous": LOGIN},
+                              kwargs=slug(lambda w: w.draft_quiz), missing=_missing_slug),
+        "instructor's draft": Check(get=signed_in(405), post=row(LOGIN, 404, 404, 302, 404, 302, 302),
+                                    kwargs=slug(lambda w: w.own_draft), missing=_missing_slug),
+    },
+    # Only ever your own attempt is answered; anyone else's does not exist.
+    "quizzes:take": {"alice's open attempt": Check(
+        get=row(LOGIN, 200, 404, 404, 404, 404, 404), post=row(LOGIN, 302, 404, 404, 404, 404, 404),
+        kwargs=attempt("open_attempt"), missing=no_attempt)},
+    "quizzes:summary": {"alice's open attempt": Check(
+        get=row(LOGIN, 200, 404, 404, 404, 404, 404), kwargs=attempt("open_attempt"), missing=no_attempt)},
+    "quizzes:submit": {"alice's open attempt": Check(
+        get=signed_in(405), post=row(LOGIN, 302, 404, 404, 404, 404, 404),
+        kwargs=attempt("open_attempt"), missing=no_attempt)},
+    # A review is seen by its student, the quiz's instructor, curators.
+    "quizzes:review": {
+        "submitted, ingrid's quiz": Check(get=row(LOGIN, 200, 404, 200, 404, 200, 200),
+                                          kwargs=attempt("submitted_attempt"), missing=no_attempt),
+        "open, course quiz": Check(get=row(LOGIN, 302, 404, 404, 404, 200, 200),
+                                   kwargs=attempt("open_attempt"), missing=no_attempt),
+    },
+
+    "classes:join": {"": Check(get=signed_in(200), post=signed_in(200))},
+    "classes:join_code": {
+        "ingrid's code": Check(get=signed_in(200), post=signed_in(302), kwargs=lambda w: {"code": w.klass.join_code}),
+    },
+    "classes:assigned": {"": Check(get=signed_in(200))},
+}
+# fmt: on
+
+# --------------------------------------------------------------------------------------
+# The teaching area: instructors and curators; students are refused (403); another
+# instructor's quiz, class or essay does not exist for them (404).
+
+TEACH_OBJECTS: dict[str, Callable[[World], object]] = {
+    "quiz_id": lambda w: w.own_draft.pk,
+    "question_id": lambda w: w.question_of(w.own_draft).pk,
+    "class_id": lambda w: w.klass.pk,
+    "membership_id": lambda w: w.membership.pk,
+    "assignment_id": lambda w: w.assignment.pk,
+    "response_id": lambda w: w.essay.pk,
+}
+# What an instructor may do with a course quiz they do not own (Quiz.teachable_by).
+TEACHABLE = {"teach:quiz_preview", "teach:quiz_copy", "teach:quiz_export", "teach:quiz_statistics"}
+OWNER_OK = one_of(200, 302, 400, 405)
+
+
+def teach_checks(route: Route) -> dict[str, Check]:
+    params = route.params
+    unknown = [p for p in params if p not in TEACH_OBJECTS]
+    if unknown:
+        raise LookupError(f"{route.key}: no object for {unknown}; add it to TEACH_OBJECTS")
+
+    def kwargs(w):
+        return {p: TEACH_OBJECTS[p](w) for p in params}
+
+    def missing(w):
+        return {p: MISSING for p in params}
+
+    stranger = one_of(404, 405) if params else OWNER_OK
+    expect = row(LOGIN, 403, 403, OWNER_OK, stranger, OWNER_OK, OWNER_OK)
+    checks = {"ingrid's": Check(get=expect, post=expect, kwargs=kwargs, missing=missing)}
+    if params == ["quiz_id"]:
+        mine = route.key in TEACHABLE
+        refused = one_of(404, 405)
+        course = row(LOGIN, 403, 403, OWNER_OK if mine else refused, OWNER_OK if mine else refused,
+                     OWNER_OK, OWNER_OK)  # fmt: skip
+        checks["course quiz"] = Check(
+            get=course, post=course, kwargs=lambda w: {"quiz_id": w.course_quiz.pk}
+        )
+    return checks
+
+
+# --------------------------------------------------------------------------------------
+# The admin: staff only. Curators reach the curated apps; users and groups are the
+# superuser's alone (curators must not be able to give themselves or others a role).
+
+CURATED_ADMIN_APPS = {"lessons", "cases", "quizzes"}
+NOT_ADDABLE = {("quizzes", "attempt", "add"), ("quizzes", "attempt", "delete")}
+NON_STAFF = ["anonymous", "alice", "bob", "ingrid", "ivan"]
+
+
+def _admin_models() -> dict[str, type]:
+    return {f"{m._meta.app_label}_{m._meta.model_name}": m for m in admin.site._registry}
+
+
+def _sample(model, w: World):
+    """The object an admin URL of `model` names in these tests."""
+    if model is User:
+        return w.user("alice")
+    if model is Group:
+        return Group.objects.get(name="Instructor")
+    if model is Question:
+        return w.question_of(w.course_quiz)
+    obj = model._default_manager.order_by("pk").first()
+    if obj is None:
+        raise LookupError(f"the world has no {model.__name__}; add one to build_world()")
+    return obj
+
+
+def _version(obj):
+    version = Version.objects.get_for_object(obj).first()
+    if version is None:
+        with reversion.create_revision():
+            obj.save()
+        version = Version.objects.get_for_object(obj).first()
+    return version.pk
+
+
+def admin_checks(route: Route) -> dict[str, Check]:
+    staff_only = dict.fromkeys(NON_STAFF, ADMIN_LOGIN)
+    fixed = {
+        "admin:index": 200,
+        "admin:password_change": 200,
+        "admin:password_change_done": 200,
+        "admin:jsi18n": 200,
+        "admin:autocomplete": 403,  # without its parameters
+    }
+    if route.key == "admin:login":
+        return {"": Check(get={**everyone(200), "carol": 302, "root": 302})}
+    if route.key == "admin:logout":
+        # Signed-out visitors and non-staff are sent to the admin's front page.
+        return {"": Check(get={**everyone(302), "carol": 405, "root": 405}, post=everyone(302))}
+    if route.key in fixed:
+        return {"": Check(get={**staff_only, "carol": fixed[route.key], "root": fixed[route.key]})}
+    if route.key == "admin:view_on_site":
+        return {"": Check(
+            get={**staff_only, "carol": 302, "root": 302},
+            kwargs=lambda w: {"content_type_id": _content_type(w.lesson), "object_id": w.lesson.pk},
+        )}  # fmt: skip
+    if route.key == "admin:app_list":
+        return {
+            app: Check(
+                get={**staff_only, "carol": 200 if app in CURATED_ADMIN_APPS else 404, "root": 200},
+                kwargs=lambda w, app=app: {"app_label": app},
+            )
+            for app in sorted({m._meta.app_label for m in admin.site._registry})
+        }
+    if route.pattern.endswith("(?P<url>.*)$"):
+        return {"": Check(get={**staff_only, "carol": 404, "root": 404},
+                          kwargs=lambda w: {"url": "no-such-page/"})}  # fmt: skip
+    return _model_admin_checks(route, staff_only)
+
+
+def _content_type(obj) -> int:
+    from django.contrib.contenttypes.models import ContentType
+
+    return ContentType.objects.get_for_model(obj).pk
+
+
+def _model_admin_checks(route: Route, staff_only: dict) -> dict[str, Check]:
+    path = route.pattern.removeprefix("admin/")
+    app_label, model_name = path.split("/")[:2]
+    model = _admin_models().get(f"{app_label}_{model_name}")
+    if model is None:
+        raise LookupError(f"{route.key}: not a model admin URL; give it a row in EXPECTED")
+    action = route.name.rpartition("_")[2] if route.name else "redirect"
+    curated = app_label in CURATED_ADMIN_APPS
+    allowed = 302 if action == "redirect" else 200
+    carol = allowed if curated else (302 if action == "redirect" else 403)
+    root = allowed
+    if (app_label, model_name, action) in NOT_ADDABLE:
+        carol = root = 403
+
+    def kwargs(w):
+        obj = _sample(model, w)
+        values = {"object_id": obj.pk, "id": obj.pk}
+        if action == "recover":
+            values["_0"] = _version(obj)
+        if action == "revision":
+            values.update(_0=obj.pk, _1=_version(obj))
+        return {p: values[p] for p in route.params}
+
+    return {"": Check(get={**staff_only, "carol": carol, "root": root}, kwargs=kwargs)}
+
+
+def checks_for(route: Route) -> dict[str, Check]:
+    """The variants and expectations of one route; LookupError when nobody wrote them."""
+    if route.key in EXPECTED:
+        return EXPECTED[route.key]
+    if route.namespace == "teach":
+        return teach_checks(route)
+    if route.pattern.startswith("admin/"):
+        return admin_checks(route)
+    raise LookupError(
+        f"{route.key} ({route.pattern}) has no row in the access matrix "
+        "(tests/security/access.py): say who may reach it"
+    )

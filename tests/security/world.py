@@ -1,0 +1,158 @@
+"""A small world with one of everything, owned by the personas, for the security tests.
+
+alice and bob study (alice is in ingrid's class), ingrid and ivan teach (ingrid owns a
+quiz and a class), carol curates, root is the superuser. Besides the public content
+there is something private of every kind: draft content, ingrid's draft quiz, alice's
+open and submitted attempts, alice's essay waiting for ingrid's grade.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import reversion
+from django.contrib.auth.models import AnonymousUser, Group, User
+from django.utils import timezone
+
+from apps.cases.models import Case
+from apps.classes.models import Assignment, Class, Membership
+from apps.core.roles import Role
+from apps.lessons.models import (
+    ComparisonCell,
+    ComparisonDimension,
+    GlossaryTerm,
+    Lesson,
+    LessonProgress,
+    Source,
+    Theory,
+)
+from apps.quizzes import services
+from apps.quizzes.models import Attempt, Question, Quiz, Response
+from tests.cases.conftest import make_case
+from tests.conftest import PASSWORD, make_user
+from tests.quizzes.conftest import quiz_from_gift
+
+# Every persona, as the tests name them. "anonymous" is nobody signed in.
+PERSONAS = ["anonymous", "alice", "bob", "ingrid", "ivan", "carol", "root"]
+
+GIFT = """\
+::single:: Which view says that states must rely on themselves? {
+=Realism#Yes.
+~Collective security#No.
+}
+
+::short:: Whose chapter asks whether security regimes are possible? {=Lipson}
+
+::essay:: Explain why a regime is not an international organization. {}
+"""
+
+
+@dataclass
+class World:
+    users: dict[str, User | AnonymousUser]
+    theory: Theory
+    lesson: Lesson
+    draft_lesson: Lesson
+    term: GlossaryTerm
+    draft_term: GlossaryTerm
+    source: Source
+    dimension: ComparisonDimension
+    case: Case
+    draft_case: Case
+    course_quiz: Quiz  # published, in content/ (no owner)
+    draft_quiz: Quiz  # a course quiz still in draft
+    own_quiz: Quiz  # ingrid's, published and assigned to her class
+    own_draft: Quiz  # ingrid's, in draft
+    klass: Class  # ingrid's class; alice is a member
+    membership: Membership
+    assignment: Assignment
+    open_attempt: Attempt  # alice's, in progress, on the course quiz
+    submitted_attempt: Attempt  # alice's, submitted, on ingrid's quiz
+    essay: Response  # alice's essay in it, waiting for a grade
+    extra: dict = field(default_factory=dict)
+
+    def user(self, persona: str):
+        return self.users[persona]
+
+    def question_of(self, quiz: Quiz) -> Question:
+        return quiz.questions.current().order_by("position").first()
+
+
+def build_world() -> World:
+    users: dict = {"anonymous": AnonymousUser()}
+    users["alice"] = make_user("alice")
+    users["bob"] = make_user("bob")
+    users["ingrid"] = make_user("ingrid", Role.INSTRUCTOR)
+    users["ivan"] = make_user("ivan", Role.INSTRUCTOR)
+    users["carol"] = make_user("carol", Role.CURATOR)
+    users["root"] = User.objects.create_superuser("root", "root@example.com", PASSWORD)
+
+    case = make_case("public-case")
+    draft_case = make_case("draft-case", status="draft", order=2)
+    theory = Theory.objects.get(slug="realism")
+    lesson = Lesson.objects.get(slug="why-collective-security-failed")
+    draft_lesson = Lesson.objects.create(
+        slug="draft-lesson",
+        title="A lesson in draft",
+        theory=theory,
+        summary="Not yet.",
+        body="## Soon {#soon}\n\nDraft text.",
+        status="draft",
+    )
+    term = GlossaryTerm.objects.get(slug="sanctions")
+    draft_term = GlossaryTerm.objects.create(
+        slug="draft-term", term="Draft term", definition="Not yet.", status="draft"
+    )
+    source = Source.objects.get(key="lipson-1995")
+    dimension = ComparisonDimension.objects.create(
+        slug="core-idea", title="Core idea", order=1, status="published"
+    )
+    ComparisonCell.objects.create(
+        dimension=dimension, theory=theory, summary="Self-help.", detail="States help themselves."
+    )
+    LessonProgress.objects.create(user=users["alice"], lesson=lesson)
+    with reversion.create_revision():
+        for obj in (theory, lesson, term, source, dimension, case):
+            obj.save()
+
+    course_quiz = quiz_from_gift(GIFT, slug="course-quiz")
+    draft_quiz = quiz_from_gift(GIFT, slug="draft-course-quiz", status="draft")
+    own_quiz = quiz_from_gift(GIFT, slug="ingrids-quiz", owner=users["ingrid"])
+    own_draft = quiz_from_gift(GIFT, slug="ingrids-draft", owner=users["ingrid"], status="draft")
+
+    now = timezone.now()
+    klass = Class.objects.create(name="Ingrid's seminar", owner=users["ingrid"])
+    membership = Membership.objects.create(klass=klass, student=users["alice"])
+    assignment = Assignment.objects.create(
+        klass=klass, quiz=own_quiz, opens_at=now - timedelta(days=1), due_at=now + timedelta(7)
+    )
+
+    open_attempt = services.start_attempt(course_quiz, users["alice"])
+    submitted = services.start_attempt(own_quiz, users["alice"])
+    essay_question = own_quiz.questions.get(kind=Question.Kind.ESSAY)
+    services.save_response(submitted, essay_question.pk, "My essay.")
+    submitted = services.submit_attempt(submitted)
+    essay = submitted.responses.get(question=essay_question)
+
+    return World(
+        users=users,
+        theory=theory,
+        lesson=lesson,
+        draft_lesson=draft_lesson,
+        term=term,
+        draft_term=draft_term,
+        source=source,
+        dimension=dimension,
+        case=case,
+        draft_case=draft_case,
+        course_quiz=course_quiz,
+        draft_quiz=draft_quiz,
+        own_quiz=own_quiz,
+        own_draft=own_draft,
+        klass=klass,
+        membership=membership,
+        assignment=assignment,
+        open_attempt=open_attempt,
+        submitted_attempt=submitted,
+        essay=essay,
+        extra={"groups": list(Group.objects.all())},
+    )
