@@ -71,3 +71,4 @@ format: $(VENV)/.dev
 bench: $(VENV)/.dev
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/db_restart_under_load.py
