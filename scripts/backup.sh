@@ -24,6 +24,7 @@ case "$url" in
     ;;
   "" | sqlite://*)
     source="${url#sqlite://}"
+    source="${source#/}"  # sqlite:////abs/path is /abs/path; sqlite:///rel is rel
     source="${source:-db.sqlite3}"
     file="$dir/$(basename "$source" .sqlite3)-$stamp.sqlite3"
     .venv/bin/python - "$source" "$file" <<'PY'

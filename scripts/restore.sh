@@ -49,6 +49,7 @@ case "$url" in
     ;;
   *)
     target="${url#sqlite://}"
+    target="${target#/}"  # sqlite:////abs/path is /abs/path; sqlite:///rel is rel
     target="${target:-db.sqlite3}"
     if [ -s "$target" ] && [ "$replace" != 1 ]; then refuse "$target"; fi
     .venv/bin/python - "$file" "$target" <<'PY'
@@ -59,4 +60,4 @@ with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
 PY
     ;;
 esac
-echo "Restored $file into ${url:+${url##*/}}${url:-db.sqlite3}"
+echo "Restored $file into ${target:-database $name}"
