@@ -1,7 +1,12 @@
+import re
+
 import pytest
 from django.db import connection
+from django.http import HttpResponse
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from apps.core import page_cache
 from apps.lessons.models import Lesson
 
 
@@ -47,10 +52,78 @@ def test_htmx_partials_and_full_pages_are_cached_apart(client, content):
     assert "<html" in full and "<html" not in partial
 
 
+CASE = "/cases/concert-of-europe/"
+
+
+def form_token(html: str) -> str:
+    match = re.search(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{64})"', html)
+    assert match, "the page has no prediction form"
+    return match.group(1)
+
+
+def predict(client, token: str):
+    return client.post(
+        CASE + "predict/",
+        {"csrfmiddlewaretoken": token, "lens": "realism", "text": "Power decides."},
+    )
+
+
 @pytest.mark.django_db
-def test_pages_that_set_a_cookie_are_not_stored(client, content):
-    # The case page carries a prediction form, hence a CSRF cookie: it must stay per visitor.
-    first, _ = queries_for(client, "/cases/concert-of-europe/")
-    client.cookies.clear()
-    again, _ = queries_for(client, "/cases/concert-of-europe/")
-    assert again == first
+def test_a_page_with_a_form_is_cached_and_each_visitor_gets_a_working_token(content):
+    first_visitor, second_visitor = (
+        Client(enforce_csrf_checks=True),
+        Client(enforce_csrf_checks=True),
+    )
+    first, first_html = queries_for(first_visitor, CASE)
+    again, second_html = queries_for(second_visitor, CASE)
+    assert first > 0 and again == 0
+    first_token, second_token = form_token(first_html), form_token(second_html)
+    assert first_token != second_token
+    assert first_visitor.cookies["csrftoken"].value != second_visitor.cookies["csrftoken"].value
+    # Each token works with its own visitor's cookie, and only there.
+    assert predict(second_visitor, first_token).status_code == 403
+    assert predict(second_visitor, second_token).status_code == 302
+    assert predict(first_visitor, first_token).status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_returning_visitor_keeps_their_csrf_secret_on_a_cached_page(content):
+    visitor = Client(enforce_csrf_checks=True)
+    queries_for(visitor, CASE)
+    secret = visitor.cookies["csrftoken"].value
+    count, html = queries_for(visitor, CASE)
+    assert count == 0
+    assert visitor.cookies["csrftoken"].value == secret
+    assert predict(visitor, form_token(html)).status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_visitor_with_a_session_is_not_served_from_the_cache(content):
+    visitor = Client()
+    queries_for(visitor, CASE)
+    predict(visitor, form_token(queries_for(visitor, CASE)[1]))
+    count, html = queries_for(visitor, CASE + "?lens=realism")
+    assert count > 0
+    assert "Power decides." in html
+
+
+def test_a_page_holding_a_token_outside_a_form_field_is_not_stored():
+    leaky = HttpResponse(b'<div data-token="' + b"a1" * 32 + b'">')
+    assert page_cache._storable(leaky) is None
+    form = HttpResponse(b'<input name="csrfmiddlewaretoken" value="' + b"a1" * 32 + b'">')
+    assert page_cache._storable(form) == [b'<input name="csrfmiddlewaretoken" value="', b'">']
+
+
+def test_a_response_setting_any_other_cookie_is_not_stored():
+    response = HttpResponse(b"<p>Hello</p>")
+    response.set_cookie("messages", "x")
+    assert page_cache._storable(response) is None
+
+
+@pytest.mark.django_db
+def test_two_partials_of_one_url_are_cached_apart(client, content):
+    url = CASE + "?lens=regimes&reveal=1"
+    _, readings = queries_for(client, url, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="readings")
+    _, timeline = queries_for(client, url, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="timeline")
+    assert 'class="timeline"' in timeline and 'class="timeline"' not in readings
+    assert "reads the case" in readings and "reads the case" not in timeline
