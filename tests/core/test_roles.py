@@ -1,5 +1,5 @@
 import pytest
-from django.contrib.auth.models import AnonymousUser, Group
+from django.contrib.auth.models import AnonymousUser, Group, Permission, User
 
 from apps.core.roles import Action, Role, grant_role, may, sync_role_groups
 
@@ -67,3 +67,16 @@ def test_the_user_menu_shows_only_what_the_role_allows(client, alice, ingrid):
     assert "Teaching area" not in html and "Curate content" not in html
     client.force_login(ingrid)
     assert "Teaching area" in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_permission_given_directly_counts_with_the_groups_in_one_query(
+    alice, django_assert_num_queries
+):
+    teach = Permission.objects.get(content_type__app_label="core", codename=Action.TEACH)
+    alice.user_permissions.add(teach)
+    alice = User.objects.get(pk=alice.pk)  # no permission cache yet
+    with django_assert_num_queries(1):
+        assert may(alice, Action.TEACH) and may(alice, Action.TAKE_QUIZZES)
+        assert not may(alice, Action.CURATE)
+    assert alice.get_all_permissions() == {"core.teach", "core.take_quizzes"}
