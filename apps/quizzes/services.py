@@ -8,6 +8,7 @@ changes after the attempt has been graded.
 
 import random
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
@@ -52,6 +53,34 @@ class AttemptClosed(QuizError):
 
 class AnswerLocked(QuizError):
     pass
+
+
+QUESTION_CACHE_SECONDS = 3600
+
+
+def _question_key(question_id: int) -> str:
+    return f"question:{question_id}"
+
+
+def question_with_choices(question_id: int) -> Question:
+    """One question version with its choices, as an attempt shows and checks it.
+
+    A version that attempts use never changes (an edit makes a new version), and every
+    save or delete of a question or choice drops the copy, so it is read from the cache.
+    Bulk updates change only `position` and `current`, which attempts do not read here.
+    """
+    key = _question_key(question_id)
+    question = cache.get(key)
+    if question is None:
+        question = Question.objects.prefetch_related("choices").get(pk=question_id)
+        question.choice_list  # noqa: B018 - evaluated so that the cached copy holds it
+        cache.set(key, question, QUESTION_CACHE_SECONDS)
+    return question
+
+
+def forget_question(sender, instance, **kwargs) -> None:
+    """Drop the cached copy of a saved or deleted question (or its choice's question)."""
+    cache.delete(_question_key(instance.question_id if sender is Choice else instance.pk))
 
 
 def start_attempt(quiz: Quiz, user, now=None) -> Attempt:
@@ -112,32 +141,45 @@ def _lock(attempt: Attempt) -> Attempt:
     return Attempt.objects.select_for_update(of=("self",)).select_related("quiz").get(pk=attempt.pk)
 
 
-def save_response(attempt: Attempt, question_id: int, answer, now=None, check=False) -> Response:
+def save_response(
+    attempt: Attempt, question_id: int, answer, now=None, check=False
+) -> Response | None:
     """Store `answer` as the response to one question (last write wins).
 
     With `check` in an immediate-feedback quiz the answer is also graded and locked, and
-    the returned response carries its feedback. Raises AttemptClosed once the attempt is
-    submitted or past its deadline and grace (it is then closed at the deadline),
-    AnswerLocked for a checked answer, Response.DoesNotExist for a question not in it.
+    the checked response, with its feedback, is returned (a plain save returns None).
+    Raises AttemptClosed once the attempt is submitted or past its deadline and grace (it
+    is then closed at the deadline), AnswerLocked for a checked answer,
+    Response.DoesNotExist for a question not in it.
     """
     now = now or timezone.now()
     with transaction.atomic():
         locked = _lock(attempt)
         if locked.in_progress and not locked.is_overdue(now):
-            response = locked.responses.select_related("question").get(question_id=question_id)
-            if response.checked_at is not None:
-                raise AnswerLocked("This answer has been checked and can no longer change.")
-            response.answer = answer
-            response.saved_at = now
-            fields = ["answer", "saved_at"]
-            if check:
-                _check(locked, response, now)
-                fields += ["checked_at", "fraction", "score", "feedback"]
-            response.save(update_fields=fields)
-            return response
+            return _store_answer(locked, question_id, answer, now, check)
         if locked.in_progress:
             _close(locked, now)
     raise AttemptClosed(locked)
+
+
+def _store_answer(attempt: Attempt, question_id: int, answer, now, check: bool):
+    """The write itself, inside the attempt's lock; an unchecked answer in one UPDATE."""
+    locked = AnswerLocked("This answer has been checked and can no longer change.")
+    responses = attempt.responses.filter(question_id=question_id)
+    if not check:
+        if responses.filter(checked_at__isnull=True).update(answer=answer, saved_at=now):
+            return None
+        responses.get()  # Response.DoesNotExist when the question is not in the attempt
+        raise locked
+    response = responses.select_related("question").get()
+    if response.checked_at is not None:
+        raise locked
+    response.answer = answer
+    response.saved_at = now
+    _check(attempt, response, now)
+    fields = ["answer", "saved_at", "checked_at", "fraction", "score", "feedback"]
+    response.save(update_fields=fields)
+    return response
 
 
 def _check(attempt: Attempt, response: Response, now) -> None:

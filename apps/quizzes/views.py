@@ -108,15 +108,21 @@ class SlotState:
     current: bool = False
 
 
-def _slot_states(attempt: Attempt, current: int = 0) -> list[SlotState]:
-    """Answered or not, per slot, in the attempt's order: one query for any length."""
+def _responses_by_question(attempt: Attempt) -> dict[int, Response]:
+    """Every response of the attempt with its question's kind: one query for any length."""
     responses = attempt.responses.select_related("question").only(
-        "question_id", "answer", "checked_at", "question__kind"
+        "question_id", "answer", "saved_at", "checked_at", "fraction", "feedback", "question__kind"
     )
-    by_question = {r.question_id: r for r in responses}
+    return {response.question_id: response for response in responses}
+
+
+def _slot_states(
+    attempt: Attempt, responses: dict[int, Response], current: int = 0
+) -> list[SlotState]:
+    """Answered or not, per slot, in the attempt's order."""
     states = []
     for number, question_id in enumerate(attempt.question_order, start=1):
-        response = by_question[question_id]
+        response = responses[question_id]
         states.append(
             SlotState(
                 number=number,
@@ -205,48 +211,46 @@ def take(request: HttpRequest, attempt_id: int) -> HttpResponse:
     if not attempt.in_progress:
         return _leave_attempt(request, attempt)
     slot = _slot(request, attempt)
-    question_id = attempt.question_order[slot - 1]
-    response = attempt.responses.select_related("question").get(question_id=question_id)
-    question = response.question
+    question = services.question_with_choices(attempt.question_order[slot - 1])
     error = ""
-    saved = response.saved_at is not None
     if request.method == "POST":
         form = AnswerForm(question, request.POST)
         if not form.is_valid():
             return HttpResponseBadRequest("That answer is not one of the options.")
         action = request.POST.get("action", "save")
-        # A checked answer's inputs are disabled, so a plain post from its page carries no
-        # answer: it only navigates. An htmx post for it comes from a stale tab: refuse it.
-        if question.is_scored and (request.htmx or response.checked_at is None):
+        if question.is_scored:
             try:
-                response = services.save_response(
-                    attempt, question_id, form.answer(), now, check=action == "check"
+                services.save_response(
+                    attempt, question.pk, form.answer(), now, check=action == "check"
                 )
-                saved = True
             except services.AttemptClosed as exc:
                 return _leave_attempt(request, exc.attempt)
+            except services.AnswerLocked as exc:
+                # A checked answer's inputs are disabled, so a plain post from its page
+                # carries no answer: it only navigates. An htmx post comes from a stale tab.
+                error = str(exc) if request.htmx else ""
             except services.QuizError as exc:
                 error = str(exc)
-                response.refresh_from_db()
         if request.htmx and action != "check":
             # 200 even for a refusal: htmx swaps only successes, and the reason belongs
             # beside the answer, in the status that screen readers announce.
-            context = {"saved": saved and not error, "error": error}
+            context = {"saved": question.is_scored and not error, "error": error}
             return render(request, "quizzes/take.html#save-status", context)
         if not request.htmx:
             if error:
                 messages.error(request, error)
             return redirect(_go_to(attempt, slot, request.POST.get("go", "")))
-    context = _take_context(attempt, response, slot, now)
+    context = _take_context(attempt, question, slot, now)
     # After Check the form is replaced, so focus goes to its outcome (see app.js).
-    context.update(saved=saved, error=error, action=request.POST.get("action", ""))
+    context.update(error=error, action=request.POST.get("action", ""))
     # The form is swapped whole only after Check; autosaves answered with the status above.
     template = "quizzes/take.html" + ("#answer-form" if request.htmx else "")
     return render(request, template, context)
 
 
-def _take_context(attempt: Attempt, response: Response, slot: int, now) -> dict:
-    question = response.question
+def _take_context(attempt: Attempt, question: Question, slot: int, now) -> dict:
+    responses = _responses_by_question(attempt)
+    response = responses[question.pk]
     choices = attempt.ordered_choices(question)
     checked = response.checked_at is not None
     total = len(attempt.question_order)
@@ -263,13 +267,14 @@ def _take_context(attempt: Attempt, response: Response, slot: int, now) -> dict:
         "inline_blank": question.text_parts is not None and question.kind in BLANK_KINDS,
         "answer": answer_view(question, choices, response.answer),
         "response": response,
+        "saved": response.saved_at is not None,
         "checked": checked,
         "can_check": (
             attempt.quiz.feedback_mode == Quiz.FeedbackMode.IMMEDIATE
             and question.grades_itself
             and not checked
         ),
-        "slots": _slot_states(attempt, current=slot),
+        "slots": _slot_states(attempt, responses, current=slot),
         "seconds_left": _seconds_left(attempt, now),
     }
 
@@ -288,7 +293,7 @@ def summary(request: HttpRequest, attempt_id: int) -> HttpResponse:
     attempt = services.close_if_overdue(_get_own_attempt(request, attempt_id), now)
     if not attempt.in_progress:
         return _leave_attempt(request, attempt)
-    slots = [s for s in _slot_states(attempt) if s.is_question]
+    slots = [s for s in _slot_states(attempt, _responses_by_question(attempt)) if s.is_question]
     context = {
         "quiz": attempt.quiz,
         "attempt": attempt,

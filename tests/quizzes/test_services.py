@@ -413,3 +413,23 @@ def test_a_save_racing_a_submit_never_changes_a_graded_answer(alice):
     response = attempt.responses.get(question=one)
     # Whatever won, the stored score is the grade of the stored answer.
     assert response.score == (1 if response.answer == a else 0)
+
+
+def test_a_shown_question_is_cached_and_any_save_of_it_or_its_choices_drops_the_copy(
+    quiz, django_assert_num_queries
+):
+    question = quiz.questions.filter(kind=Question.Kind.SINGLE).first()
+    services.question_with_choices(question.pk)
+    with django_assert_num_queries(0):
+        cached = services.question_with_choices(question.pk)
+        pks = [c.pk for c in cached.choice_list]
+    assert pks == [c.pk for c in question.choice_list]
+    choice = question.choice_list[0]
+    choice.text = "A, reworded"
+    choice.save()
+    assert services.question_with_choices(question.pk).choice_list[0].text == "A, reworded"
+    question.text = "Pick the first"
+    question.save()
+    assert services.question_with_choices(question.pk).text == "Pick the first"
+    question.choices.all().delete()
+    assert services.question_with_choices(question.pk).choice_list == []
