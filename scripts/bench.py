@@ -203,8 +203,8 @@ def run_measurements(fixtures: dict) -> dict:
             wire_bytes(p) for p in fixtures["lesson_assets"] if p.endswith(".js")
         ),
         "partials": {
-            name: wire_bytes(path, {"HX-Request": "true"})
-            for name, path in fixtures["partials"].items()
+            name: wire_bytes(path, {"HX-Request": "true", "HX-Target": target})
+            for name, (path, target) in fixtures["partials"].items()
         },  # fmt: skip
     }
     return {
@@ -253,10 +253,16 @@ def print_report(results: dict) -> None:
     burst = results["exam_burst"]
     clean = burst["errors"] == 0 and burst["lost_answers"] == 0
     complete = burst["submitted"] == burst["students"]
-    print(f"\nExam burst: {burst['students']} students, {burst['questions']} questions each")
+    think = burst["model"]["think_s"]
+    print(
+        f"\nExam burst: {burst['students']} students open the quiz within "
+        f"{burst['model']['arrival_s']:.0f} s, answer {burst['questions']} questions at "
+        f"{think[0]:.0f}-{think[1]:.0f} s each, then submit"
+    )
     print(
         f"  errors {burst['errors']}, lost answers {burst['lost_answers']}, submitted attempts "
-        f"in the database {burst['submitted']} ({verdict(clean and complete)})"
+        f"in the database {burst['submitted']} ({verdict(clean and complete)}); "
+        f"requests resent after a dropped connection {burst['retried']}"
     )
     for step in ("start", "save", "submit"):
         s = burst[step]
@@ -266,6 +272,13 @@ def print_report(results: dict) -> None:
             line += f"  (p95<150 {verdict(s['p95_ms'] < 150)})"
         print(line)
     print(f"  wall time {burst['seconds']:.1f} s")
+    ceiling = burst["saturation"]
+    print(
+        f"Saturation: {ceiling['students']} students with no pause at all: "
+        f"{ceiling['requests_per_s']:.0f} requests/s, errors {ceiling['errors']}; "
+        f"save p50 {ceiling['save']['p50_ms']:.0f} / p95 {ceiling['save']['p95_ms']:.0f} ms, "
+        f"submit p95 {ceiling['submit']['p95_ms']:.0f} ms"
+    )
 
 
 if __name__ == "__main__":
