@@ -5,6 +5,7 @@ from collections import Counter
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from django.core.cache import cache
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,7 +14,9 @@ from django_htmx.http import push_url
 
 from apps.cases.forms import PredictionForm
 from apps.cases.models import Case, CaseReading, TimelineEvent
-from apps.lessons.models import GlossaryTerm, Lesson, Theory
+from apps.core.page_cache import content_version
+from apps.core.roles import Action, may
+from apps.lessons.models import GlossaryTerm, Lesson, Source, Theory
 
 # Predictions live in the session so anonymous visitors can commit them too:
 # {case slug: {theory slug: text}}.
@@ -44,15 +47,43 @@ def _get_case_for_user(request: HttpRequest, slug: str) -> Case:
     ).select_related("theory")
     return get_object_or_404(
         Case.objects.visible_to(user).prefetch_related(
-            "actors",
-            "events",
-            Prefetch("readings", queryset=readings),
-            Prefetch("lessons", queryset=Lesson.objects.visible_to(user).select_related("theory")),
-            Prefetch("key_terms", queryset=GlossaryTerm.objects.visible_to(user)),
-            "sources",
+            "actors", "events", Prefetch("readings", queryset=readings)
         ),
         slug=slug,
     )
+
+
+@dataclass(frozen=True)
+class CaseLinks:
+    """Where a case fits: the lessons it draws on, its key terms and its sources."""
+
+    lessons: list[Lesson]
+    key_terms: list[GlossaryTerm]
+    sources: list[Source]
+
+
+def _case_links(case: Case, user) -> CaseLinks:
+    """The same for every reader who sees the same content, so it is cached under the
+    content version (which any curated save bumps) and whether drafts show."""
+
+    def load() -> CaseLinks:
+        lessons = case.lessons.filter(pk__in=Lesson.objects.visible_to(user))
+        return CaseLinks(
+            lessons=list(
+                lessons.select_related("theory").only(
+                    "slug", "title", "theory__slug", "theory__title"
+                )  # fmt: skip
+            ),
+            key_terms=list(
+                case.key_terms.filter(pk__in=GlossaryTerm.objects.visible_to(user)).only(
+                    "slug", "term"
+                )
+            ),
+            sources=list(case.sources.only("key", "authors", "year", "title")),
+        )
+
+    drafts = may(user, Action.CURATE)
+    return cache.get_or_set(f"case-links:{content_version()}:{case.pk}:{drafts}", load, 3600)
 
 
 @dataclass(frozen=True)
@@ -202,6 +233,7 @@ def _render_case_page(
         "panels": _reading_panels(case, state, _case_predictions(request, case), form),
         "timeline": _timeline(case, state),
         "interpretations": _interpretations(case),
+        "links": _case_links(case, request.user),
     }
     if not partial:
         return render(request, "cases/case.html", context)

@@ -13,7 +13,12 @@ CONTENT_MODELS = {
 def content_saved(sender, **kwargs) -> None:
     from apps.core.page_cache import bump_content_version
 
-    if getattr(sender, "_meta", None) and sender._meta.label in CONTENT_MODELS:
+    meta = getattr(sender, "_meta", None)
+    if meta is None:
+        return
+    # A many-to-many change arrives from the link table Django made for its model.
+    owner = meta.auto_created._meta if meta.auto_created else meta
+    if owner.label in CONTENT_MODELS:
         bump_content_version()
 
 

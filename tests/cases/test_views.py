@@ -347,3 +347,24 @@ def test_the_query_count_is_constant_for_a_visitor_with_predictions(client, alic
     assert count_queries(client, small.get_absolute_url()) == count_queries(
         client, large.get_absolute_url()
     )
+
+
+def test_where_the_case_fits_is_cached_and_follows_every_curated_change(
+    client, alice, carol, django_assert_max_num_queries
+):
+    case = make_case()
+    client.force_login(alice)  # signed in: the whole page is not cached, the links are
+    assert "Why collective security failed" in page(client)
+    with django_assert_max_num_queries(6):
+        assert "Sanctions" in page(client)
+    lesson = case.lessons.get()
+    lesson.title = "Why the League failed"
+    lesson.save()
+    assert "Why the League failed" in page(client)
+    case.key_terms.clear()  # a link removed, with no save of any model
+    assert 'class="inline-list term-links"' not in page(client)
+    lesson.status = "draft"
+    lesson.save()
+    assert "Why the League failed" not in page(client)
+    client.force_login(carol)  # curators see drafts, from their own cached copy
+    assert "Why the League failed" in page(client)
