@@ -18,6 +18,9 @@ from apps.quizzes.models import BLANK, Choice, Question, Quiz
 Kind = Question.Kind
 
 GIFT_LIMIT = 512 * 1024  # bytes; a quiz bank of several hundred questions fits easily
+# Answer rows a question may have: far more than any question needs, and few enough that
+# a tampered row count is refused before thousands of row forms are built.
+MAX_ROWS = 50
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -348,6 +351,9 @@ class AnswerRowFormSet(forms.BaseFormSet):
     """The rows of one question; `rule` checks the non-blank ones together."""
 
     rule = None
+    default_error_messages = {
+        "too_many_forms": f"A question can have at most {MAX_ROWS} answer rows.",
+    }
 
     def rows(self) -> list[AnswerRowForm]:
         return [
@@ -430,7 +436,12 @@ class Editor:
 
     def formset_class(self, extra: int):
         formset = forms.formset_factory(
-            self.row, formset=AnswerRowFormSet, extra=extra, can_delete=True
+            self.row,
+            formset=AnswerRowFormSet,
+            extra=extra,
+            can_delete=True,
+            max_num=MAX_ROWS,
+            absolute_max=MAX_ROWS,
         )
         formset.rule = staticmethod(self.rule)
         return formset
@@ -444,9 +455,10 @@ class Editor:
             if add_row:
                 data = data.copy()
                 key = "rows-TOTAL_FORMS"
-                # A tampered count is left for the formset's management form to reject.
+                # A tampered count is left for the formset's management form to reject,
+                # and a full question gets no more rows (the button is hidden then).
                 count = data.get(key, "")
-                if count.isdigit():
+                if count.isdigit() and int(count) < MAX_ROWS:
                     data[key] = str(int(count) + 1)
             return self.formset_class(0)(data, prefix="rows")
         initial = [self.row.initial_for(c) for c in question.choice_list] if question else []

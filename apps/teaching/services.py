@@ -14,6 +14,7 @@ from apps.quizzes.gift import GiftQuestion, GiftResult, GiftSyntaxError, parse_g
 from apps.quizzes.loading import question_from_gift, question_to_gift
 from apps.quizzes.models import Choice, Question, Quiz
 from apps.quizzes.services import retire_question, save_question
+from apps.teaching.forms import MAX_ROWS
 
 # Settings a copy takes over from its original (the rest are identity and ownership).
 COPIED_SETTINGS = [
@@ -172,6 +173,12 @@ def check_gift(text: str) -> GiftResult:
     ("line N: ...") for the first problem; nothing is saved."""
     result = parse_gift(text)
     for gift in result.questions:
+        if len(gift.answers) > MAX_ROWS:
+            # The editor could not save it again.
+            raise GiftSyntaxError(
+                gift.line,
+                f"{len(gift.answers)} answers; a question can have at most {MAX_ROWS}",
+            )
         try:
             question_from_gift(gift, Quiz(), 0)
         except ValueError as exc:

@@ -22,6 +22,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.classes import services as class_services
@@ -38,6 +39,7 @@ from apps.teaching import gradebook, services, statistics
 from apps.teaching.forms import (
     EDITORS,
     GIFT_LIMIT,
+    MAX_ROWS,
     AssignmentForm,
     ClassForm,
     ConfirmImportForm,
@@ -95,6 +97,36 @@ def _get_essay_to_grade(request: HttpRequest, response_id: int) -> Response:
 
 def _template(request: HttpRequest, name: str, partial: str) -> str:
     return f"{name}#{partial}" if request.htmx else name
+
+
+def _confirmed(request: HttpRequest) -> bool:
+    """May this removal act now? An htmx request has asked already (hx-confirm); a form
+    posted without JavaScript acts only from the confirmation page (confirm=yes)."""
+    return bool(request.htmx) or request.POST.get("confirm") == "yes"
+
+
+def _confirm_page(
+    request: HttpRequest,
+    *,
+    title: str,
+    consequence: str,
+    button: str,
+    parent: tuple[str, str],
+    cancel_url: str,
+) -> HttpResponse:
+    """Asks before a removal, for browsers without JavaScript: the page says what will
+    happen and posts back to the same URL with confirm=yes. `parent` is the breadcrumb
+    (name, url) of the page the removal is made from."""
+    context = {
+        "title": title,
+        "consequence": consequence,
+        "button": button,
+        "parent_name": parent[0],
+        "parent_url": parent[1],
+        "cancel_url": cancel_url,
+        "action_url": request.path,
+    }
+    return render(request, "teach/confirm.html", context)
 
 
 # --------------------------------------------------------------------------------------
@@ -194,6 +226,10 @@ class EditorState:
     @property
     def in_use(self) -> bool:
         return self.question is not None and self.question.is_in_use()
+
+    @property
+    def can_add_row(self) -> bool:
+        return self.rows is not None and self.rows.total_form_count() < MAX_ROWS
 
 
 def _questions_context(quiz: Quiz, **extra) -> dict:
@@ -345,6 +381,23 @@ def question_delete(request: HttpRequest, quiz_id: int, question_id: int) -> Htt
     quiz = _get_quiz_to_edit(request, quiz_id)
     question = _get_question_to_edit(quiz, question_id)
     position = question.position
+    if not _confirmed(request):
+        quiz_url = reverse("teach:quiz_edit", args=[quiz.pk])
+        if question.is_in_use():
+            outcome = "Attempts that include it keep it, exactly as it was answered."
+        else:
+            outcome = "No attempt includes it, so it is deleted for good."
+        return _confirm_page(
+            request,
+            title=f"Remove question {position}",
+            consequence=(
+                f"Question {position} (“{Truncator(question.text).chars(80)}”) will be "
+                f"removed from “{quiz.title}” and the questions after it move up. {outcome}"
+            ),
+            button="Yes, remove",
+            parent=(quiz.title, quiz_url),
+            cancel_url=f"{quiz_url}#question-{question.pk}",
+        )
     services.remove_question(question)
     status = f"Removed question {position}."
     if question.pk is not None:
@@ -607,8 +660,22 @@ def member_remove(request: HttpRequest, class_id: int, membership_id: int) -> Ht
     """Take a student off the roster (their attempts stay theirs)."""
     klass = _get_class_for_user(request, class_id)
     membership = get_object_or_404(klass.memberships.select_related("student"), pk=membership_id)
+    username = membership.student.username
+    if not _confirmed(request):
+        return _confirm_page(
+            request,
+            title=f"Remove {username}",
+            consequence=(
+                f"{username} will be taken off the roster of {klass.name}: they no longer "
+                "see its assigned quizzes, and they leave its gradebook. Their attempts are "
+                "kept, and they can join again with the class code."
+            ),
+            button="Yes, remove",
+            parent=(klass.name, klass.get_absolute_url()),
+            cancel_url=f"{klass.get_absolute_url()}#roster",
+        )
     membership.delete()
-    status = f"Removed {membership.student.username} from {klass.name}."
+    status = f"Removed {username} from {klass.name}."
     if not request.htmx:
         messages.success(request, status)
         return redirect(klass)
@@ -657,6 +724,19 @@ def assignment_edit(request: HttpRequest, class_id: int, assignment_id: int) -> 
 def assignment_delete(request: HttpRequest, class_id: int, assignment_id: int) -> HttpResponse:
     klass = _get_class_for_user(request, class_id)
     assignment = _get_assignment(klass, assignment_id)
+    if not _confirmed(request):
+        return _confirm_page(
+            request,
+            title=f"Unassign “{assignment.quiz.title}”",
+            consequence=(
+                f"“{assignment.quiz.title}” will no longer be assigned to {klass.name}: it "
+                "leaves the students' list of assigned quizzes and the class gradebook. "
+                "Attempts already made are kept."
+            ),
+            button="Yes, unassign",
+            parent=(klass.name, klass.get_absolute_url()),
+            cancel_url=f"{klass.get_absolute_url()}#assignments",
+        )
     assignment.delete()
     status = f"“{assignment.quiz.title}” is no longer assigned (attempts are kept)."
     if not request.htmx:

@@ -143,5 +143,6 @@ def test_changing_the_dates_and_unassigning(ingrid, alice):
     client.post(edit, {"opens_at": "2030-01-01T10:00", "due_at": "2030-02-01T10:00"})
     assignment.refresh_from_db()
     assert assignment.due_at.month == 2
-    client.post(reverse("teach:assignment_delete", args=[klass.pk, assignment.pk]))
+    unassign = reverse("teach:assignment_delete", args=[klass.pk, assignment.pk])
+    client.post(unassign, {"confirm": "yes"})
     assert not klass.assignments.exists()

@@ -1,11 +1,15 @@
 """Authoring: quiz settings, the per-kind question forms with their checks, versioning of
 answered questions, duplicate, move, remove and copy; with and without htmx."""
 
+import re
+import time
+
 import pytest
 from django.urls import reverse
 
 from apps.quizzes.grading import grade_response
 from apps.quizzes.models import Choice, Question, Quiz
+from apps.teaching.forms import MAX_ROWS
 from tests.teaching.conftest import HX, answered, client_for, quiz_from_gift
 
 pytestmark = pytest.mark.django_db
@@ -341,7 +345,8 @@ def test_removing_deletes_an_unanswered_question_and_retires_an_answered_one(
     client = client_for(ingrid)
     for title in ("single", "multiple"):
         question = own_quiz.questions.get(title=title)
-        client.post(reverse("teach:question_delete", args=[own_quiz.pk, question.pk]))
+        url = reverse("teach:question_delete", args=[own_quiz.pk, question.pk])
+        client.post(url, {"confirm": "yes"})
     assert titles(own_quiz)[0] == "truefalse"
     assert list(own_quiz.questions.current().values_list("position", flat=True)) == list(
         range(1, 7)
@@ -362,3 +367,36 @@ def test_copying_a_course_quiz_gives_an_editable_draft(ivan):
     )
     assert titles(copy) == titles(course)
     assert client_for(ivan).get(reverse("teach:quiz_edit", args=[copy.pk])).status_code == 200
+
+
+# -- tampered row counts ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("extra", [{}, {"add_row": "1"}], ids=["save", "add row"])
+def test_a_tampered_row_count_is_refused_quickly_and_saves_nothing(ingrid, own_quiz, extra):
+    data = question_data(title="tampered")
+    data.update(rows({"text": "A", "fraction": "100"}, {"text": "B", "fraction": "0"}))
+    data["rows-TOTAL_FORMS"] = "1000000"
+    started = time.perf_counter()
+    response = client_for(ingrid).post(new_question_url(own_quiz, "single"), {**data, **extra})
+    elapsed = time.perf_counter() - started
+    page = response.content.decode()
+    assert response.status_code == 200
+    # Before the limit it built 2,000 row forms: about 6 s and a 4 MB page.
+    assert len(re.findall(r'name="rows-\d+-text"', page)) == MAX_ROWS and elapsed < 3
+    if not extra:
+        assert f"A question can have at most {MAX_ROWS} answer rows." in page
+    assert not own_quiz.questions.filter(title="tampered").exists()
+
+
+def test_a_question_stops_offering_rows_at_the_limit(ingrid, own_quiz):
+    data = question_data(title="full")
+    data.update(rows(*[{"text": f"Choice {n}", "fraction": "0"} for n in range(MAX_ROWS)]))
+    data["rows-0-fraction"] = "100"
+    client = client_for(ingrid)
+    page = client.post(new_question_url(own_quiz, "single"), {**data, "add_row": "1"}, **HX)
+    page = page.content.decode()
+    assert f'name="rows-TOTAL_FORMS" value="{MAX_ROWS}"' in page
+    assert "Add another row" not in page
+    assert client.post(new_question_url(own_quiz, "single"), data).status_code == 302
+    assert len(own_quiz.questions.get(title="full").choice_list) == MAX_ROWS

@@ -8,7 +8,7 @@ from django.urls import reverse
 from apps.quizzes.gift import parse_gift
 from apps.quizzes.loading import question_to_gift
 from apps.quizzes.models import Question
-from apps.teaching.forms import GIFT_LIMIT
+from apps.teaching.forms import GIFT_LIMIT, MAX_ROWS
 from tests.quizzes.conftest import EVERY_KIND
 from tests.teaching.conftest import client_for, quiz_from_gift
 
@@ -108,3 +108,11 @@ def test_export_downloads_gift_that_reads_back_as_the_same_questions(ingrid, own
     exported = parse_gift(response.content.decode()).questions
     current = own_quiz.questions.current().prefetch_related("choices")
     assert exported == [question_to_gift(q) for q in current]
+
+
+def test_a_question_with_more_answers_than_the_editor_takes_is_refused(ingrid, empty_quiz):
+    answers = " ".join(f"~choice{n}" for n in range(MAX_ROWS))
+    text = f"::ok:: Fine {{=a ~b}}\n\n::long:: Too many {{=right {answers}}}\n"
+    page = client_for(ingrid).post(import_url(empty_quiz), {"text": text}).content.decode()
+    assert f"line 3: {MAX_ROWS + 1} answers; a question can have at most {MAX_ROWS}" in page
+    assert not Question.objects.exists()
