@@ -4,13 +4,21 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from apps.classes.models import Class, Membership, new_join_code, normalise_code
+from apps.core import throttle
 
 # Codes are random; a collision is rare enough that a few draws always find a free one.
 CODE_DRAWS = 10
+# Wrong codes one student may type in a while. Per student, never per address: a lecture
+# hall behind one router mistypes more than that between them.
+WRONG_CODES = throttle.Throttle("join-fail:student", limit=10)
 
 
 class JoinError(Exception):
     """The code was refused; the message is written for the student."""
+
+
+class TooManyWrongCodes(JoinError):
+    """The student typed too many wrong codes lately, so no code is tried for a while."""
 
 
 def _with_fresh_code(save) -> None:
@@ -49,9 +57,27 @@ def replace_code(klass: Class, code_expires_at=None) -> Class:
     return klass
 
 
-def find_class(code: str, now=None) -> Class:
-    """The class a join code opens; JoinError says why a code does not open one."""
-    now = now or timezone.now()
+def find_class(code: str, student, now=None) -> Class:
+    """The class a join code opens for `student`; JoinError says why it does not.
+
+    Every refused code counts against the student (WRONG_CODES); past its limit every
+    code, right or wrong, is refused with TooManyWrongCodes until the while is over, so
+    codes cannot be found by trying. A right code does not reset the count: a student who
+    knows one code could otherwise go on guessing between uses of it.
+    """
+    key = str(student.pk)
+    if WRONG_CODES.is_locked(key):
+        raise TooManyWrongCodes(
+            f"Too many wrong codes; try again in {WRONG_CODES.seconds // 60} minutes."
+        )
+    try:
+        return _class_for_code(code, now or timezone.now())
+    except JoinError:
+        WRONG_CODES.record_failure(key)
+        raise
+
+
+def _class_for_code(code: str, now) -> Class:
     normalised = normalise_code(code)
     klass = Class.objects.select_related("owner").filter(join_code=normalised).first()
     if klass is None:
@@ -67,11 +93,10 @@ def find_class(code: str, now=None) -> Class:
     return klass
 
 
-def join_class(student, code: str, now=None) -> tuple[Membership, bool]:
-    """Put `student` in the class the code opens: (membership, True when new). Joining
-    again changes nothing."""
+def join_class(student, klass: Class, now=None) -> tuple[Membership, bool]:
+    """Put `student` in the class (found by find_class): (membership, True when new).
+    Joining again changes nothing."""
     now = now or timezone.now()
-    klass = find_class(code, now)
     try:
         with transaction.atomic():
             return Membership.objects.get_or_create(

@@ -35,33 +35,39 @@ def _joined(request: HttpRequest, membership: Membership, created: bool) -> Http
 @login_required
 @require_http_methods(["GET", "POST"])
 def join(request: HttpRequest) -> HttpResponse:
-    """Type a code to join a class."""
+    """Type a code to join a class (429 while too many wrong codes lock the student out)."""
     _require_student(request)
     form = JoinForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            membership, created = services.join_class(request.user, form.cleaned_data["code"])
+            klass = services.find_class(form.cleaned_data["code"], request.user)
+        except services.TooManyWrongCodes as exc:
+            form.add_error(None, str(exc))
+            status = 429
         except services.JoinError as exc:
             form.add_error("code", str(exc))
         else:
-            return _joined(request, membership, created)
-    return render(request, "classes/join.html", {"form": form})
+            return _joined(request, *services.join_class(request.user, klass))
+    return render(request, "classes/join.html", {"form": form}, status=status)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def join_code(request: HttpRequest, code: str) -> HttpResponse:
     """The join link: GET says which class it opens, POST joins (a link alone never
-    changes anything, so link previews cannot join anyone)."""
+    changes anything, so link previews cannot join anyone). A wrong link counts as a
+    wrong code: guessing links is guessing codes."""
     _require_student(request)
     try:
-        klass = services.find_class(code)
+        klass = services.find_class(code, request.user)
     except services.JoinError as exc:
         form = JoinForm(initial={"code": code})
-        return render(request, "classes/join.html", {"form": form, "error": str(exc)}, status=404)
+        status = 429 if isinstance(exc, services.TooManyWrongCodes) else 404
+        context = {"form": form, "error": str(exc)}
+        return render(request, "classes/join.html", context, status=status)
     if request.method == "POST":
-        membership, created = services.join_class(request.user, klass.join_code)
-        return _joined(request, membership, created)
+        return _joined(request, *services.join_class(request.user, klass))
     already = klass.memberships.filter(student=request.user).exists()
     return render(request, "classes/join_confirm.html", {"klass": klass, "already": already})
 

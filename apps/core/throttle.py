@@ -1,7 +1,11 @@
-"""Login throttling: too many failures for one account or one address locks it for a while.
+"""Throttling: too many failures for one key within a while lock that key until the while
+is over. Log-in counts failures per account and per address; other doors (joining a
+class with a code) keep counters of their own.
 
 Counters live in the cache (Redis in production), so every app server shares them.
 """
+
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -11,28 +15,53 @@ ADDRESS_LIMIT = 20
 LOCKOUT_SECONDS = 15 * 60
 
 
-def _keys(username: str, address: str) -> list[tuple[str, int]]:
-    return [
-        (f"login-fail:account:{username.strip().lower()}", ACCOUNT_LIMIT),
-        (f"login-fail:address:{address}", ADDRESS_LIMIT),
-    ]
+@dataclass(frozen=True)
+class Throttle:
+    """`limit` failures for one key within `seconds` of the first lock it until then.
+    `scope` keeps each throttle's counters apart, so no key typed at one door (a
+    username, say) can lock another."""
+
+    scope: str
+    limit: int
+    seconds: int = LOCKOUT_SECONDS
+
+    def _counter(self, key: str) -> str:
+        return f"{self.scope}:{key}"
+
+    def is_locked(self, key: str) -> bool:
+        return (cache.get(self._counter(key)) or 0) >= self.limit
+
+    def record_failure(self, key: str) -> None:
+        counter = self._counter(key)
+        cache.add(counter, 0, self.seconds)
+        try:
+            cache.incr(counter)
+        except ValueError:  # expired between add and incr
+            cache.set(counter, 1, self.seconds)
+
+    def clear(self, key: str) -> None:
+        cache.delete(self._counter(key))
+
+
+LOGIN_ACCOUNT = Throttle("login-fail:account", ACCOUNT_LIMIT)
+LOGIN_ADDRESS = Throttle("login-fail:address", ADDRESS_LIMIT)
+
+
+def _account(username: str) -> str:
+    return username.strip().lower()
 
 
 def is_locked(username: str, address: str) -> bool:
-    return any((cache.get(key) or 0) >= limit for key, limit in _keys(username, address))
+    return LOGIN_ACCOUNT.is_locked(_account(username)) or LOGIN_ADDRESS.is_locked(address)
 
 
 def record_failure(username: str, address: str) -> None:
-    for key, _ in _keys(username, address):
-        cache.add(key, 0, LOCKOUT_SECONDS)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, LOCKOUT_SECONDS)
+    LOGIN_ACCOUNT.record_failure(_account(username))
+    LOGIN_ADDRESS.record_failure(address)
 
 
 def clear(username: str, address: str) -> None:
-    cache.delete(_keys(username, address)[0][0])
+    LOGIN_ACCOUNT.clear(_account(username))
 
 
 def client_address(request) -> str:

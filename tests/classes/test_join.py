@@ -1,15 +1,19 @@
 """Joining a class with a code or a link; wrong and expired codes say so; joining twice
 changes nothing; instructors manage the code and the roster."""
 
+import types
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
+from django.core.cache.backends import locmem
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from apps.classes import services
 from apps.classes.models import CODE_ALPHABET, CODE_LENGTH, Membership, new_join_code
+from tests.conftest import PASSWORD
 from tests.teaching.conftest import HX, client_for, make_class
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +43,7 @@ def test_joining_with_the_code_as_typed(alice, ingrid):
 def test_joining_twice_is_harmless(alice, ingrid):
     klass = make_class(ingrid)
     client = client_for(alice)
-    client.post(reverse("classes:join"), {"code": klass.join_code})
+    join(client, klass.join_code)
     response = client.post(reverse("classes:join"), {"code": klass.join_code}, follow=True)
     assert "You are already in Seminar A." in response.content.decode()
     assert Membership.objects.count() == 1
@@ -117,3 +121,78 @@ def test_creating_a_class(ingrid):
     klass = ingrid.classes_taught.get()
     assert response.url == reverse("teach:class_detail", args=[klass.pk])
     assert len(klass.join_code) == CODE_LENGTH
+
+
+# -- guessing codes --------------------------------------------------------------------
+
+LIMIT = services.WRONG_CODES.limit
+LOCKED = f"Too many wrong codes; try again in {services.WRONG_CODES.seconds // 60} minutes."
+
+
+def join(client, code: str):
+    return client.post(reverse("classes:join"), {"code": code})
+
+
+def type_wrong_codes(client, count: int) -> None:
+    for n in range(count):
+        assert join(client, f"NOPE{n:04d}").status_code == 200, n
+
+
+def test_too_many_wrong_codes_lock_the_student_out_even_for_the_right_code(alice, ingrid):
+    klass = make_class(ingrid)
+    client = client_for(alice)
+    type_wrong_codes(client, LIMIT)
+    response = join(client, klass.join_code)
+    assert response.status_code == 429
+    assert LOCKED in response.content.decode()
+    link = client.get(reverse("classes:join_code", args=[klass.join_code]))
+    assert link.status_code == 429 and LOCKED in link.content.decode()
+    assert client.post(reverse("classes:join_code", args=[klass.join_code])).status_code == 429
+    assert not Membership.objects.exists()
+
+
+def test_wrong_links_count_as_wrong_codes(alice, ingrid):
+    klass = make_class(ingrid)
+    client = client_for(alice)
+    for n in range(LIMIT):
+        assert client.get(reverse("classes:join_code", args=[f"NOPE{n:04d}"])).status_code == 404
+    assert join(client, klass.join_code).status_code == 429
+
+
+def test_a_right_code_does_not_wipe_the_count(alice, ingrid):
+    klass = make_class(ingrid)
+    client = client_for(alice)
+    type_wrong_codes(client, LIMIT - 1)
+    assert join(client, klass.join_code).status_code == 302
+    type_wrong_codes(client, 1)
+    assert join(client, "NOPE9999").status_code == 429
+
+
+def test_one_students_wrong_codes_do_not_lock_another(alice, bob, ingrid):
+    klass = make_class(ingrid)
+    type_wrong_codes(client_for(alice), LIMIT)
+    assert join(client_for(bob), klass.join_code).status_code == 302
+
+
+def test_the_lockout_ends_when_its_time_is_up(alice, ingrid, monkeypatch):
+    if "LocMemCache" not in settings.CACHES["default"]["BACKEND"]:
+        pytest.skip("time travel is done on the in-process cache")
+    klass = make_class(ingrid)
+    client = client_for(alice)
+    type_wrong_codes(client, LIMIT)
+    lockout, now = services.WRONG_CODES.seconds, locmem.time.time()
+    for later, status in ((lockout - 5, 429), (lockout + 1, 302)):
+        clock = types.SimpleNamespace(time=lambda later=later: now + later)
+        monkeypatch.setattr(locmem, "time", clock)
+        assert join(client, klass.join_code).status_code == status
+
+
+def test_the_join_and_log_in_throttles_never_lock_each_other(alice, bob, ingrid):
+    klass = make_class(ingrid)
+    type_wrong_codes(client_for(alice), LIMIT)
+    credentials = {"username": "alice", "password": PASSWORD}
+    assert Client().post("/accounts/login/", credentials).status_code == 302
+    # Whatever is typed as a username at the log-in cannot name a student's counter.
+    for username in (str(bob.pk), f"join-fail:student:{bob.pk}") * LIMIT:
+        Client().post("/accounts/login/", {"username": username, "password": "wrong"})
+    assert join(client_for(bob), klass.join_code).status_code == 302

@@ -16,7 +16,7 @@ from tests.security.world import PERSONAS
 
 pytestmark = pytest.mark.django_db
 
-ACCEPTABLE = {200, 201, 204, 301, 302, 303, 304, 400, 403, 404, 405, 409, 413}
+ACCEPTABLE = {200, 201, 204, 301, 302, 303, 304, 400, 403, 404, 405, 409, 413, 429}
 # Names views read straight from request.GET/POST, beside the forms' own fields.
 COMMON_NAMES = [
     "answer", "action", "go", "text", "lens", "with", "reveal", "kinds", "q", "step", "code",

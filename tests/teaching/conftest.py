@@ -36,7 +36,7 @@ def answered(quiz, user, answers: dict, now=None):
 def make_class(owner, name="Seminar A", students=(), quizzes=(), due_in=timedelta(days=7)):
     klass = class_services.create_class(owner, name)
     for student in students:
-        class_services.join_class(student, klass.join_code)
+        class_services.join_class(student, klass)
     now = timezone.now()
     for quiz in quizzes:
         Assignment.objects.create(
