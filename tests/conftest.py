@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 
+from apps.core.page_cache import forget_local_pages
 from apps.core.roles import Role, grant_role
 
 IN_CI = os.environ.get("CI") == "true"
@@ -43,6 +44,7 @@ def pytest_collection_modifyitems(config, items):
 def fresh_cache():
     """Each test starts with an empty cache: pages, throttles and versions never leak."""
     cache.clear()
+    forget_local_pages()
 
 
 def make_user(username: str, role: Role | None = None, **extra) -> User:

@@ -8,12 +8,16 @@ cookie, exactly as Django's CSRF middleware would have issued them. A page is st
 when nothing else of the visitor remains in it.
 
 Every stored page carries the content version it was rendered under, which any curated
-save bumps, so an edit is visible at once where the cache is shared (Redis); a per-process
-cache expires pages after TIMEOUT seconds instead.
+save bumps. Each app process also keeps the pages it served last in memory and reads the
+version at most once every VERSION_SECONDS, so a hit needs no round trip at all: an edit
+shows at once in the process that made it and within VERSION_SECONDS on every other
+server sharing the cache (Redis); a per-process cache expires pages after TIMEOUT.
 """
 
 import hashlib
 import re
+import threading
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -30,6 +34,42 @@ FORM_TOKEN = re.compile(rb'(?<=name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{64
 ANY_TOKEN = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
 
 
+VERSION_SECONDS = 1.0
+LOCAL_PAGES = 200  # about 10 MB per process at the largest pages
+
+
+class _Local:
+    """This process's last pages and the content version as read at `read_at`."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.forget()
+
+    def forget(self) -> None:
+        self.pages: dict[str, tuple[tuple, float]] = {}  # key: (stored page, expires)
+        self.version, self.read_at = 0, float("-inf")
+
+    def current_version(self) -> int:
+        if time.monotonic() - self.read_at > VERSION_SECONDS:
+            self.version, self.read_at = content_version(), time.monotonic()
+        return self.version
+
+    def recall(self, key: str, version: int) -> tuple | None:
+        stored, expires = self.pages.get(key, (None, 0.0))
+        fresh = stored is not None and stored[0] == version and time.monotonic() < expires
+        return stored if fresh else None
+
+    def remember(self, key: str, stored: tuple) -> None:
+        # Pages expire here as in the cache, in case a version bump never reached us.
+        with self.lock:
+            if len(self.pages) >= LOCAL_PAGES:
+                self.pages.pop(next(iter(self.pages)), None)
+            self.pages[key] = (stored, time.monotonic() + TIMEOUT)
+
+
+_local = _Local()
+
+
 def content_version() -> int:
     return cache.get_or_set(VERSION_KEY, 1, None) or 1
 
@@ -40,6 +80,12 @@ def bump_content_version(*args, **kwargs) -> None:
         cache.incr(VERSION_KEY)
     except ValueError:
         cache.set(VERSION_KEY, 2, None)
+    _local.forget()
+
+
+def forget_local_pages() -> None:
+    """Empty this process's copies (tests start each case from an empty cache)."""
+    _local.forget()
 
 
 def _is_cacheable_request(request) -> bool:
@@ -72,8 +118,7 @@ def _storable(response) -> list[bytes] | None:
 
 
 class AnonymousPageCacheMiddleware:
-    """A hit costs one cache round trip: the page and the content version are read together,
-    and a page stored under an older version is a miss."""
+    """A page stored under an older content version is a miss, here and in the cache."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -83,9 +128,12 @@ class AnonymousPageCacheMiddleware:
         if not _is_cacheable_request(request):
             return self.get_response(request)
         key = _key(request)
-        found = cache.get_many([VERSION_KEY, key])
-        version = found.get(VERSION_KEY) or content_version()
-        stored = found.get(key)
+        version = _local.current_version()
+        stored = _local.recall(key, version)
+        if stored is None:
+            stored = cache.get(key)
+            if stored is not None and stored[0] == version:
+                _local.remember(key, stored)
         if stored is not None and stored[0] == version:
             return self._from_cache(request, *stored[1:])
         response = self.get_response(request)
@@ -93,6 +141,7 @@ class AnonymousPageCacheMiddleware:
         if pieces is not None:
             stored = (version, response.status_code, dict(response.items()), pieces)
             cache.set(key, stored, TIMEOUT)
+            _local.remember(key, stored)
         return response
 
     def _from_cache(self, request, status: int, headers: dict, pieces: list[bytes]):

@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse
 from django.test import Client
@@ -127,3 +128,14 @@ def test_two_partials_of_one_url_are_cached_apart(client, content):
     _, timeline = queries_for(client, url, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="timeline")
     assert 'class="timeline"' in timeline and 'class="timeline"' not in readings
     assert "reads the case" in readings and "reads the case" not in timeline
+
+
+@pytest.mark.django_db
+def test_an_edit_made_on_another_server_shows_here_within_the_version_window(
+    client, content, monkeypatch
+):
+    queries_for(client, "/lessons/how-regimes-work/")
+    cache.incr(page_cache.VERSION_KEY)  # another app server's edit moves the shared version
+    assert queries_for(client, "/lessons/how-regimes-work/")[0] == 0  # this process's copy
+    monkeypatch.setattr(page_cache, "VERSION_SECONDS", 0)  # the window has passed
+    assert queries_for(client, "/lessons/how-regimes-work/")[0] > 0

@@ -7,6 +7,7 @@ from django.db import transaction
 from apps.cases import content_files as case_files
 from apps.cases.models import Case
 from apps.core.content_files import ContentError, LinkTargets, anchors_in, check_links
+from apps.core.page_cache import bump_content_version
 from apps.lessons import content_files as lesson_files
 from apps.lessons import search
 from apps.lessons.models import GlossaryTerm, Lesson, Source, Theory
@@ -47,6 +48,9 @@ class Command(BaseCommand):
                 check_links(documents, link_targets())
         except ContentError as exc:
             raise CommandError(f"Nothing was loaded. {exc}") from exc
+        # Saves bumped it inside the transaction; pages rendered before it committed, and
+        # rows made by bulk_create (actors, events), must not outlive it.
+        bump_content_version()
         self.stdout.write(
             f"Loaded {Theory.objects.count()} theories, {Lesson.objects.count()} lessons, "
             f"{Case.objects.count()} cases, {GlossaryTerm.objects.count()} glossary terms, "
