@@ -257,18 +257,18 @@ def print_report(results: dict) -> None:
     print(
         f"\nExam burst: {burst['students']} students open the quiz within "
         f"{burst['model']['arrival_s']:.0f} s, answer {burst['questions']} questions at "
-        f"{think[0]:.0f}-{think[1]:.0f} s each, then submit"
+        f"{think[0]:.0f}-{think[1]:.0f} s each (page, then autosave), then submit"
     )
     print(
         f"  errors {burst['errors']}, lost answers {burst['lost_answers']}, submitted attempts "
         f"in the database {burst['submitted']} ({verdict(clean and complete)}); "
         f"requests resent after a dropped connection {burst['retried']}"
     )
-    for step in ("start", "save", "submit"):
+    for step in ("start", "page", "save", "submit"):
         s = burst[step]
         line = f"  {step:<7} p50 {s['p50_ms']:.0f} ms  p95 {s['p95_ms']:.0f} ms"
         line += f"  p99 {s['p99_ms']:.0f} ms"
-        if step != "start":
+        if step in ("save", "submit"):
             line += f"  (p95<150 {verdict(s['p95_ms'] < 150)})"
         print(line)
     print(f"  wall time {burst['seconds']:.1f} s")
@@ -276,6 +276,7 @@ def print_report(results: dict) -> None:
     print(
         f"Saturation: {ceiling['students']} students with no pause at all: "
         f"{ceiling['requests_per_s']:.0f} requests/s, errors {ceiling['errors']}; "
+        f"page p95 {ceiling['page']['p95_ms']:.0f} ms, "
         f"save p50 {ceiling['save']['p50_ms']:.0f} / p95 {ceiling['save']['p95_ms']:.0f} ms, "
         f"submit p95 {ceiling['submit']['p95_ms']:.0f} ms"
     )

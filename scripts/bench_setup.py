@@ -178,11 +178,11 @@ def in_process_timings() -> dict[str, float]:
 
 
 # The exam burst, as a class of 300 meets it at 10:00: every student opens the quiz within
-# ARRIVAL seconds, then answers at THINK seconds a question (real students take far longer,
-# so this is harsher than a lecture hall), then submits. SATURATION students then do the
-# same with no pause at all, to show the most the server sustains.
+# ARRIVAL seconds, then reads each question's page and answers it after THINK seconds
+# (students take far longer, so this is harsher than a lecture hall), then submits.
+# SATURATION students then do the same with no pause at all: the most the server sustains.
 ARRIVAL = 5.0
-THINK = (1.0, 4.0)
+THINK = (3.0, 9.0)
 SATURATION = 60
 
 
@@ -200,7 +200,7 @@ def _run_students(base: str, students: list, plan: dict, pace) -> dict:
     every question and submits; `pace(user_id, step)` says how long to wait first."""
     import httpx
 
-    timings = {"start": [], "save": [], "submit": []}
+    timings = {"start": [], "page": [], "save": [], "submit": []}
     errors, retried = [], []
 
     def timed(step, send):
@@ -232,6 +232,7 @@ def _run_students(base: str, students: list, plan: dict, pace) -> dict:
                 errors.append("start gave no attempt")
                 return
             for slot, choice in enumerate(plan[user_id], start=1):
+                timed("page", lambda s=slot: http.get(f"{attempt_url}?q={s}"))
                 time.sleep(pace(user_id, slot))
                 timed("save", lambda s=slot, c=choice: http.post(
                     f"{attempt_url}?q={s}", data={"answer": c},
@@ -294,7 +295,7 @@ def exam_burst(base: str, fixtures: dict) -> dict:
     lost, submitted = _lost_answers(fixtures, plan)
     # The first SATURATION students sit it again (a second attempt) without pausing.
     ceiling = _run_students(base, students[:SATURATION], plan, lambda user_id, step: 0)
-    requests = sum(ceiling[step]["count"] for step in ("start", "save", "submit"))
+    requests = sum(ceiling[step]["count"] for step in ("start", "page", "save", "submit"))
     return {
         "students": len(plan),
         "questions": len(fixtures["questions"]),
