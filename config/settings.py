@@ -146,7 +146,8 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Regimes <noreply@localhost>")
 
 LANGUAGE_CODE = "en-gb"
-TIME_ZONE = "UTC"
+# Times are entered and shown in this zone (e.g. Europe/London); stored in UTC.
+TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "UTC")
 USE_I18N = False
 USE_TZ = True
 

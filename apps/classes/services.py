@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from apps.classes.models import Class, Membership, new_join_code, normalise_code
 from apps.core import throttle
+from apps.core.dates import when
 
 # Codes are random; a collision is rare enough that a few draws always find a free one.
 CODE_DRAWS = 10
@@ -87,8 +88,8 @@ def _class_for_code(code: str, now) -> Class:
         )
     if not klass.code_is_valid(now):
         raise JoinError(
-            f"The code for {klass.name} expired on {klass.code_expires_at:%-d %b %Y, %H:%M} "
-            "UTC. Ask your instructor for a new one."
+            f"The code for {klass.name} expired on {when(klass.code_expires_at)}. "
+            "Ask your instructor for a new one."
         )
     return klass
 

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
 
+from apps.core.dates import when
 from apps.quizzes.grading import grade_response
 from apps.quizzes.models import Attempt, Choice, Question, Quiz, Response
 
@@ -100,7 +101,7 @@ def start_attempt(quiz: Quiz, user, now=None) -> Attempt:
         raise QuizNotOpen("This quiz is not open for attempts at the moment.")
     window = quiz.class_window_for(user)
     if window is not None and now < window[0]:
-        raise QuizNotOpen(f"This quiz opens for your class on {window[0]:%-d %b %Y, %H:%M} UTC.")
+        raise QuizNotOpen(f"This quiz opens for your class on {when(window[0])}.")
     if quiz.attempts_allowed and mine.counted().count() >= quiz.attempts_allowed:
         raise NoAttemptsLeft("You have used all the attempts this quiz allows.")
     questions = list(quiz.questions.current().prefetch_related("choices"))

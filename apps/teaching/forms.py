@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.forms.utils import ErrorDict
@@ -22,6 +23,7 @@ GIFT_LIMIT = 512 * 1024  # bytes; a quiz bank of several hundred questions fits 
 # a tampered row count is refused before thousands of row forms are built.
 MAX_ROWS = 50
 
+ZONE = settings.TIME_ZONE  # times are typed in the site's zone
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
@@ -59,7 +61,7 @@ class QuizSettingsForm(Unsuffixed, forms.ModelForm):
             "opens_at": DATETIME_WIDGET,
             "closes_at": DATETIME_WIDGET,
         }
-        labels = {"opens_at": "Opens (UTC)", "closes_at": "Closes (UTC)"}
+        labels = {"opens_at": f"Opens ({ZONE})", "closes_at": f"Closes ({ZONE})"}
         help_texts = {
             "description": "Markdown. Shown on the quiz's first page.",
             "status": "Students see a quiz once it is published (and assigned to their class).",
@@ -599,12 +601,12 @@ class ClassForm(Unsuffixed, forms.ModelForm):
         model = Class
         fields = ["name", "code_expires_at"]
         widgets = {"code_expires_at": DATETIME_WIDGET}
-        labels = {"name": "Class name", "code_expires_at": "Join code expires (UTC)"}
+        labels = {"name": "Class name", "code_expires_at": f"Join code expires ({ZONE})"}
 
 
 class JoinCodeForm(Unsuffixed, forms.Form):
     code_expires_at = forms.DateTimeField(
-        label="New code expires (UTC)",
+        label=f"New code expires ({ZONE})",
         required=False,
         widget=DATETIME_WIDGET,
         help_text="Empty: the code works until you replace it.",
@@ -616,7 +618,7 @@ class AssignmentForm(Unsuffixed, forms.ModelForm):
         model = Assignment
         fields = ["quiz", "opens_at", "due_at"]
         widgets = {"opens_at": DATETIME_WIDGET, "due_at": DATETIME_WIDGET}
-        labels = {"opens_at": "Opens (UTC)", "due_at": "Due (UTC)"}
+        labels = {"opens_at": f"Opens ({ZONE})", "due_at": f"Due ({ZONE})"}
 
     def __init__(self, *args, quizzes=None, klass: Class | None = None, **kwargs):
         super().__init__(*args, **kwargs)

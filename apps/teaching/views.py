@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.classes import services as class_services
 from apps.classes.models import Class
+from apps.core.dates import when
 from apps.core.roles import Action, may
 from apps.quizzes import services as quiz_services
 from apps.quizzes.forms import AnswerForm
@@ -694,7 +695,7 @@ def assignment_create(request: HttpRequest, class_id: int) -> HttpResponse:
     assignment = form.save(commit=False)
     assignment.klass = klass
     assignment.save()
-    status = f"Assigned “{assignment.quiz.title}”, due {assignment.due_at:%-d %b %Y, %H:%M} UTC."
+    status = f"Assigned “{assignment.quiz.title}”, due {when(assignment.due_at)}."
     if not request.htmx:
         messages.success(request, status)
         return redirect(klass)

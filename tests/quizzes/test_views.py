@@ -1,5 +1,5 @@
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -333,3 +333,13 @@ def test_a_text_only_item_is_shown_but_neither_answered_nor_scored(alice):
     assert 'name="answer"' not in page
     summary = client.get(f"{take_url(attempt)}summary/").content.decode()
     assert "answered <strong>0 of 1</strong>" in summary
+
+
+def test_times_are_shown_in_the_sites_time_zone_and_name_it(client, settings):
+    settings.TIME_ZONE = "America/New_York"
+    opens = datetime(2030, 1, 9, 15, 0, tzinfo=UTC)
+    quiz_from_gift(opens_at=opens, closes_at=opens + timedelta(days=1))
+    html = client.get("/quizzes/every-kind/").content.decode()
+    assert "9 Jan 2030, 10:00 EST" in html
+    assert "10 Jan 2030, 10:00 EST" in html
+    assert "UTC" not in html
