@@ -5,6 +5,7 @@ class with a code) keep counters of their own.
 Counters live in the cache (Redis in production), so every app server shares them.
 """
 
+import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -26,7 +27,8 @@ class Throttle:
     seconds: int = LOCKOUT_SECONDS
 
     def _counter(self, key: str) -> str:
-        return f"{self.scope}:{key}"
+        # Keys are typed by strangers (usernames): hashed, any text makes a valid cache key.
+        return f"{self.scope}:{hashlib.sha256(key.encode()).hexdigest()}"
 
     def is_locked(self, key: str) -> bool:
         return (cache.get(self._counter(key)) or 0) >= self.limit

@@ -2,7 +2,6 @@
 answered questions, duplicate, move, remove and copy; with and without htmx."""
 
 import re
-import time
 
 import pytest
 from django.urls import reverse
@@ -373,17 +372,15 @@ def test_copying_a_course_quiz_gives_an_editable_draft(ivan):
 
 
 @pytest.mark.parametrize("extra", [{}, {"add_row": "1"}], ids=["save", "add row"])
-def test_a_tampered_row_count_is_refused_quickly_and_saves_nothing(ingrid, own_quiz, extra):
+def test_a_tampered_row_count_builds_at_most_the_limit_and_saves_nothing(ingrid, own_quiz, extra):
     data = question_data(title="tampered")
     data.update(rows({"text": "A", "fraction": "100"}, {"text": "B", "fraction": "0"}))
     data["rows-TOTAL_FORMS"] = "1000000"
-    started = time.perf_counter()
     response = client_for(ingrid).post(new_question_url(own_quiz, "single"), {**data, **extra})
-    elapsed = time.perf_counter() - started
     page = response.content.decode()
     assert response.status_code == 200
     # Before the limit it built 2,000 row forms: about 6 s and a 4 MB page.
-    assert len(re.findall(r'name="rows-\d+-text"', page)) == MAX_ROWS and elapsed < 3
+    assert len(re.findall(r'name="rows-\d+-text"', page)) == MAX_ROWS
     if not extra:
         assert f"A question can have at most {MAX_ROWS} answer rows." in page
     assert not own_quiz.questions.filter(title="tampered").exists()
