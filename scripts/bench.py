@@ -238,6 +238,7 @@ def print_report(results: dict) -> None:
             "{:<24}{:>8.0f}{:>7.2f}{:>8.1f}{:>8.1f}{:>8.1f}".format(*values)
             + f"{row['errors']:>7}{queries!s:>8}  {' '.join(targets)}"
         )
+    print("(queries: to render the page, the whole-page cache bypassed; BEGIN/COMMIT count)")
     weights = results["weights"]
     total = weights["lesson_first_view_total"] / 1024
     js = weights["lesson_first_view_js"] / 1024
