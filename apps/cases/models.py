@@ -1,7 +1,7 @@
 from django.db import models
 from django.urls import reverse
 
-from apps.core.publishing import Publishable
+from apps.core.publishing import Publishable, RendersMarkdown
 from apps.lessons.models import GlossaryTerm, Lesson, Source, Theory
 
 
@@ -86,7 +86,7 @@ class TimelineEvent(models.Model):
         return self.date.strftime(formats[self.precision])
 
 
-class CaseReading(models.Model):
+class CaseReading(RendersMarkdown):
     """How one theory reads one case."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="readings")
@@ -98,6 +98,8 @@ class CaseReading(models.Model):
     misses_html = models.TextField(blank=True, editable=False)
     verdict = models.TextField()
 
+    markdown_fields = ("explains", "misses")
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["case", "theory"], name="one_reading_per_theory")
@@ -106,10 +108,3 @@ class CaseReading(models.Model):
 
     def __str__(self):
         return f"{self.case} read as {self.theory}"
-
-    def save(self, *args, **kwargs):
-        from apps.core.markup import render_markdown
-
-        self.explains_html = render_markdown(self.explains).html
-        self.misses_html = render_markdown(self.misses).html
-        super().save(*args, **kwargs)

@@ -20,15 +20,12 @@ class PublishableQuerySet(models.QuerySet):
         return self if may(user, Action.CURATE) else self.published()
 
 
-class Publishable(models.Model):
-    """Curated content: a draft/published status and Markdown fields rendered on save.
+class RendersMarkdown(models.Model):
+    """Markdown stored as written and rendered (sanitized) once, on save.
 
-    Subclasses list `markdown_fields`; each `name` is rendered into `name_html`.
+    Subclasses list `markdown_fields`; each `name` is rendered into `name_html`, and a
+    `body` also fills `toc` when the model has one.
     """
-
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-
-    objects = PublishableQuerySet.as_manager()
 
     markdown_fields: tuple[str, ...] = ()
 
@@ -42,6 +39,17 @@ class Publishable(models.Model):
             if name == "body" and hasattr(self, "toc"):
                 self.toc = rendered.toc
         super().save(*args, **kwargs)
+
+
+class Publishable(RendersMarkdown):
+    """Curated content: a draft/published status, and Markdown fields rendered on save."""
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
 
     @property
     def is_draft(self) -> bool:

@@ -26,6 +26,9 @@ THEORY_FIELDS = [
     "thinkers", "exemplar", "weakness",
 ]  # fmt: skip
 
+# What a theory's front matter may leave out (text fields default to "").
+THEORY_DEFAULTS = {"order": 0, "status": "published", "assumptions": [], "thinkers": []}
+
 
 def _entries(path: Path, key: str) -> list[tuple[dict, int]]:
     """A YAML list of mappings, each with the line where its `key` is written."""
@@ -72,11 +75,7 @@ def _load_theories(folder: Path, documents: list) -> None:
         Theory.objects.update_or_create(
             slug=meta["slug"],
             defaults={
-                **{f: meta.get(f, "") for f in THEORY_FIELDS[1:] if f not in ("order",)},
-                "order": meta.get("order", 0),
-                "assumptions": meta.get("assumptions") or [],
-                "thinkers": meta.get("thinkers") or [],
-                "status": meta.get("status", "published"),
+                **{f: meta.get(f) or THEORY_DEFAULTS.get(f, "") for f in THEORY_FIELDS[1:]},
                 "body": doc.body,
             },
         )

@@ -7,7 +7,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 
-from apps.core.publishing import Publishable
+from apps.core.publishing import Publishable, RendersMarkdown
 
 WORDS_PER_MINUTE = 200
 
@@ -157,7 +157,7 @@ class ComparisonDimension(Publishable):
         return self.title
 
 
-class ComparisonCell(models.Model):
+class ComparisonCell(RendersMarkdown):
     dimension = models.ForeignKey(
         ComparisonDimension, on_delete=models.CASCADE, related_name="cells"
     )
@@ -165,6 +165,8 @@ class ComparisonCell(models.Model):
     summary = models.TextField()
     detail = models.TextField(blank=True)
     detail_html = models.TextField(blank=True, editable=False)
+
+    markdown_fields = ("detail",)
 
     class Meta:
         constraints = [
@@ -174,12 +176,6 @@ class ComparisonCell(models.Model):
 
     def __str__(self):
         return f"{self.dimension} — {self.theory}"
-
-    def save(self, *args, **kwargs):
-        from apps.core.markup import render_markdown
-
-        self.detail_html = render_markdown(self.detail).html
-        super().save(*args, **kwargs)
 
 
 class SearchDocument(models.Model):

@@ -120,7 +120,9 @@ def _search_postgres(query: str) -> list[Result]:
                 fragment_delimiter=" … ",
             ),
         )
-        .order_by("-rank", "title")[:MAX_RESULTS]
+        # Equal ranks are common (one quiz's explanations share a title): kind and key
+        # settle them the same way whatever order the documents were written in.
+        .order_by("-rank", "title", "kind", "key")[:MAX_RESULTS]
     )
     return [Result(r.kind, r.title, r.url, _highlight(r.headline)) for r in rows]
 
@@ -130,7 +132,9 @@ def _highlight(text: str) -> SafeString:
 
 
 def _search_substring(query: str) -> list[Result]:
-    rows = SearchDocument.objects.filter(Q(title__icontains=query) | Q(text__icontains=query))
+    rows = SearchDocument.objects.filter(
+        Q(title__icontains=query) | Q(text__icontains=query)
+    ).order_by("title", "kind", "key")
     return [
         Result(row.kind, row.title, row.url, _highlight(_excerpt(row.text, query)))
         for row in rows[:MAX_RESULTS]
