@@ -23,9 +23,11 @@ def _completed_ids(user) -> set[int]:
 
 
 def lesson_list(request: HttpRequest) -> HttpResponse:
+    """The lessons in course order (the chapter's argument), or grouped by theory."""
     lessons = list(Lesson.objects.visible_to(request.user).select_related("theory"))
     completed = _completed_ids(request.user)
-    theories = list(Theory.objects.visible_to(request.user))
+    by_theory = request.GET.get("by") == "theory"
+    theories = list(Theory.objects.visible_to(request.user)) if by_theory else []
     for theory in theories:
         theory.lesson_list = [lesson for lesson in lessons if lesson.theory_id == theory.pk]
     done = sum(1 for lesson in lessons if lesson.pk in completed)
@@ -33,6 +35,7 @@ def lesson_list(request: HttpRequest) -> HttpResponse:
         request,
         "lessons/lesson_list.html",
         {
+            "by_theory": by_theory,
             "theories": theories,
             "lessons": lessons,
             "completed": completed,

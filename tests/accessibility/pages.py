@@ -43,6 +43,7 @@ def _states(world: World) -> dict[str, str]:
     """Query strings that open a page in a state worth checking too."""
     scenario = SCENARIOS[0]
     return {
+        "lessons:list": "?by=theory",
         "lessons:search": "?q=regime",
         "cases:case": "?lens=realism&reveal=1",
         "lessons:compare": "?expand=drivers:realism",

@@ -11,8 +11,18 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.mark.django_db
-def test_the_lesson_list_groups_lessons_by_theory(client, content):
+def test_the_lesson_list_follows_the_course_in_order(client, content):
     html = client.get("/lessons/").content.decode()
+    lessons = list(Lesson.objects.order_by("order"))
+    places = [html.index(f'href="{lesson.get_absolute_url()}"') for lesson in lessons]
+    assert places == sorted(places) and len(lessons) == 8
+    assert 'aria-current="page">In course order' in html
+    assert "group-realism" not in html
+
+
+@pytest.mark.django_db
+def test_the_lesson_list_groups_lessons_by_theory(client, content):
+    html = client.get("/lessons/?by=theory").content.decode()
     assert (
         html.index("group-realism")
         < html.index("group-collective-security")
@@ -20,6 +30,7 @@ def test_the_lesson_list_groups_lessons_by_theory(client, content):
     )
     for lesson in Lesson.objects.all():
         assert lesson.get_absolute_url() in html
+    assert 'aria-current="page">By theory' in html
 
 
 @pytest.mark.django_db
