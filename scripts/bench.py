@@ -184,7 +184,7 @@ def main() -> None:
 
 
 def run_measurements(fixtures: dict) -> dict:
-    from scripts.bench_setup import exam_burst, in_process_timings, query_counts
+    from scripts.bench_setup import exam_burst, in_process_timings, query_counts, sign_ins
 
     pages = fixtures["pages"]
     # Warm every page once (caches, connections) before timing anything.
@@ -213,6 +213,7 @@ def run_measurements(fixtures: dict) -> dict:
         "queries": query_counts(fixtures),
         "weights": weights,
         "timings": in_process_timings(),
+        "sign_in": sign_ins(BASE),
         "exam_burst": exam_burst(BASE, fixtures),
     }
 
@@ -251,6 +252,12 @@ def print_report(results: dict) -> None:
     print("\nIn-process timings:")
     for name, value in results["timings"].items():
         print(f"  {name}: {value:.1f} ms")
+    sign_in = results["sign_in"]
+    print(
+        f"\nSign-in ({sign_in['count']} students, one at a time): p50 {sign_in['p50_ms']:.0f} ms, "
+        f"p95 {sign_in['p95_ms']:.0f} ms (a deliberately slow password hash; the exam's "
+        "students below signed in beforehand)"
+    )
     burst = results["exam_burst"]
     clean = burst["errors"] == 0 and burst["lost_answers"] == 0
     complete = burst["submitted"] == burst["students"]

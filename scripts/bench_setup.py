@@ -47,6 +47,7 @@ def _session_cookie(user) -> str:
 
 def prepare(root: Path, students: int) -> dict:
     from django.conf import settings
+    from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import Group, User
 
     from apps.core.roles import Role
@@ -55,8 +56,10 @@ def prepare(root: Path, students: int) -> dict:
 
     exam = _exam()
     User.objects.filter(username__startswith="bench-").delete()
+    password = make_password(PASSWORD)  # hashed once: one hash costs ~0.4 s by design
     User.objects.bulk_create(
-        User(username=f"bench-{i:03d}", email=f"bench-{i:03d}@example.com") for i in range(students)
+        User(username=f"bench-{i:03d}", email=f"bench-{i:03d}@example.com", password=password)
+        for i in range(students)
     )
     users = list(User.objects.filter(username__startswith="bench-").order_by("username"))
     Group.objects.get(name=Role.STUDENT.value).user_set.add(*users)  # bulk_create sends no signal
@@ -279,6 +282,30 @@ def _lost_answers(fixtures: dict, plan: dict) -> tuple[int, int]:
         if kept.get((user_id, question_of[choice])) != choice
     )
     return lost, submitted
+
+
+SIGN_INS = 20
+
+
+def sign_ins(base: str) -> dict:
+    """SIGN_INS students sign in one after another through the log-in form: what one
+    sign-in costs (the password hash is slow on purpose), before the exam's load."""
+    import httpx
+
+    timings = []
+    for i in range(SIGN_INS):
+        with httpx.Client(base_url=base, timeout=30) as http:
+            http.get("/accounts/login/")
+            began = time.perf_counter()
+            response = http.post(
+                "/accounts/login/",
+                data={"username": f"bench-{i:03d}", "password": PASSWORD},
+                headers={"X-CSRFToken": http.cookies["csrftoken"]},
+            )
+            timings.append((time.perf_counter() - began) * 1000)
+            if response.status_code != 302:
+                raise RuntimeError(f"sign-in failed: {response.status_code}")
+    return _percentiles(timings)
 
 
 def exam_burst(base: str, fixtures: dict) -> dict:
