@@ -72,3 +72,28 @@ def test_every_page_as_every_role_in_light_and_dark_mode_meets_wcag_21_aa(
                     checked += 1
         context.close()
     assert checked >= 260
+
+
+def test_the_confirmation_pages_asked_without_javascript_meet_wcag_21_aa(
+    live_server, browser, axe_source
+):
+    """They answer a plain form post, so the crawl (GETs) cannot reach them."""
+    world = browser_world()
+    context = context_as(browser, live_server, world, "ingrid")
+    page = context.new_page()
+    pages = {
+        f"/teach/classes/{world.klass.pk}/": "form[action$='/remove/']",
+        f"/teach/quizzes/{world.own_draft.pk}/": "form[action$='/delete/']",
+    }
+    for url, form in pages.items():
+        page.goto(url)
+        # A browser without JavaScript posts the form itself; htmx would confirm instead.
+        with page.expect_navigation():
+            page.eval_on_selector(form, "f => HTMLFormElement.prototype.submit.call(f)")
+        assert page.get_by_role("button", name="Yes,").count() == 1, url
+        for scheme in ("light", "dark"):
+            page.emulate_media(color_scheme=scheme)
+            page.evaluate(SETTLE)
+            found = violations_on(page, axe_source)
+            assert found == [], f"{scheme} confirmation from {url}: " + "\n".join(found)
+    context.close()
