@@ -67,18 +67,13 @@ def _case_links(case: Case, user) -> CaseLinks:
     content version (which any curated save bumps) and whether drafts show."""
 
     def load() -> CaseLinks:
-        lessons = case.lessons.filter(pk__in=Lesson.objects.visible_to(user))
         return CaseLinks(
             lessons=list(
-                lessons.select_related("theory").only(
-                    "slug", "title", "theory__slug", "theory__title"
-                )  # fmt: skip
+                case.lessons.visible_to(user)
+                .select_related("theory")
+                .only("slug", "title", "theory__slug", "theory__title")
             ),
-            key_terms=list(
-                case.key_terms.filter(pk__in=GlossaryTerm.objects.visible_to(user)).only(
-                    "slug", "term"
-                )
-            ),
+            key_terms=list(case.key_terms.visible_to(user).only("slug", "term")),
             sources=list(case.sources.only("key", "authors", "year", "title")),
         )
 

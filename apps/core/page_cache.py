@@ -117,6 +117,17 @@ def _storable(response) -> list[bytes] | None:
     return pieces
 
 
+def _stored_page(key: str, version: int) -> tuple | None:
+    """The page stored under `version`: this process's copy, else the shared one."""
+    stored = _local.recall(key, version)
+    if stored is None:
+        stored = cache.get(key)
+        if stored is None or stored[0] != version:
+            return None
+        _local.remember(key, stored)
+    return stored
+
+
 class AnonymousPageCacheMiddleware:
     """A page stored under an older content version is a miss, here and in the cache."""
 
@@ -129,12 +140,8 @@ class AnonymousPageCacheMiddleware:
             return self.get_response(request)
         key = _key(request)
         version = _local.current_version()
-        stored = _local.recall(key, version)
-        if stored is None:
-            stored = cache.get(key)
-            if stored is not None and stored[0] == version:
-                _local.remember(key, stored)
-        if stored is not None and stored[0] == version:
+        stored = _stored_page(key, version)
+        if stored is not None:
             return self._from_cache(request, *stored[1:])
         response = self.get_response(request)
         pieces = _storable(response) if request.method == "GET" else None

@@ -165,16 +165,16 @@ def save_response(
 
 def _store_answer(attempt: Attempt, question_id: int, answer, now, check: bool):
     """The write itself, inside the attempt's lock; an unchecked answer in one UPDATE."""
-    locked = AnswerLocked("This answer has been checked and can no longer change.")
+    already_checked = AnswerLocked("This answer has been checked and can no longer change.")
     responses = attempt.responses.filter(question_id=question_id)
     if not check:
         if responses.filter(checked_at__isnull=True).update(answer=answer, saved_at=now):
             return None
         responses.get()  # Response.DoesNotExist when the question is not in the attempt
-        raise locked
+        raise already_checked
     response = responses.select_related("question").get()
     if response.checked_at is not None:
-        raise locked
+        raise already_checked
     response.answer = answer
     response.saved_at = now
     _check(attempt, response, now)

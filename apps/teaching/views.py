@@ -632,6 +632,15 @@ def _class_page(request: HttpRequest, klass: Class, partial: str, **extra) -> Ht
     return render(request, _template(request, "teach/class_detail.html", partial), context)
 
 
+def _class_changed(request: HttpRequest, klass: Class, partial: str, status: str) -> HttpResponse:
+    """After a change on the class page: htmx gets the updated partial with its status;
+    a plain form post gets the message and the page."""
+    if not request.htmx:
+        messages.success(request, status)
+        return redirect(klass)
+    return _class_page(request, klass, partial, status=status)
+
+
 @teacher_required
 @require_GET
 def class_detail(request: HttpRequest, class_id: int) -> HttpResponse:
@@ -649,10 +658,7 @@ def class_code(request: HttpRequest, class_id: int) -> HttpResponse:
         return _class_page(request, klass, "join-code", code_form=form)
     class_services.replace_code(klass, form.cleaned_data["code_expires_at"])
     status = f"New code {klass.join_code}: the old one no longer works."
-    if not request.htmx:
-        messages.success(request, status)
-        return redirect(klass)
-    return _class_page(request, klass, "join-code", status=status)
+    return _class_changed(request, klass, "join-code", status)
 
 
 @teacher_required
@@ -677,10 +683,7 @@ def member_remove(request: HttpRequest, class_id: int, membership_id: int) -> Ht
         )
     membership.delete()
     status = f"Removed {username} from {klass.name}."
-    if not request.htmx:
-        messages.success(request, status)
-        return redirect(klass)
-    return _class_page(request, klass, "roster", status=status)
+    return _class_changed(request, klass, "roster", status)
 
 
 @teacher_required
@@ -696,10 +699,7 @@ def assignment_create(request: HttpRequest, class_id: int) -> HttpResponse:
     assignment.klass = klass
     assignment.save()
     status = f"Assigned “{assignment.quiz.title}”, due {when(assignment.due_at)}."
-    if not request.htmx:
-        messages.success(request, status)
-        return redirect(klass)
-    return _class_page(request, klass, "assignments", status=status)
+    return _class_changed(request, klass, "assignments", status)
 
 
 def _get_assignment(klass: Class, assignment_id: int):
@@ -740,10 +740,7 @@ def assignment_delete(request: HttpRequest, class_id: int, assignment_id: int) -
         )
     assignment.delete()
     status = f"“{assignment.quiz.title}” is no longer assigned (attempts are kept)."
-    if not request.htmx:
-        messages.success(request, status)
-        return redirect(klass)
-    return _class_page(request, klass, "assignments", status=status)
+    return _class_changed(request, klass, "assignments", status)
 
 
 def _sort_header(key: str, label: str, sort: str, descending: bool) -> dict:
