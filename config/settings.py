@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "apps.lab",
     "apps.classes",
     "apps.teaching",
+    "apps.site",
 ]
 
 MIDDLEWARE = [
@@ -121,6 +122,10 @@ else:
 
 # Sessions are written to PostgreSQL and read through the cache: no app server keeps state.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Paths whose pages anonymous visitors get from the page cache (apps.core.page_cache),
+# besides the home page: pages that read only published content and the query string.
+PAGE_CACHE_PREFIXES = ("/lessons/", "/cases/", "/compare/", "/glossary/", "/theories/",
+                       "/sources/", "/search/", "/lab/")  # fmt: skip
 
 AUTHENTICATION_BACKENDS = ["apps.core.roles.PermissionBackend"]
 AUTH_PASSWORD_VALIDATORS = [
@@ -130,8 +135,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "site:home"
+LOGOUT_REDIRECT_URL = "site:home"
 
 MAILERS = {
     "default": {

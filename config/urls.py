@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("apps.lessons.urls")),
     path("cases/", include("apps.cases.urls")),
     path("", include("apps.core.urls")),
+    path("", include("apps.site.urls")),
 ]
 
 handler400 = "apps.core.views.bad_request"

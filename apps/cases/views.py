@@ -60,6 +60,7 @@ class CaseLinks:
     lessons: list[Lesson]
     key_terms: list[GlossaryTerm]
     sources: list[Source]
+    quiz_url: str  # the published course quiz on this case, or ""
 
 
 def _case_links(case: Case, user) -> CaseLinks:
@@ -75,6 +76,9 @@ def _case_links(case: Case, user) -> CaseLinks:
             ),
             key_terms=list(case.key_terms.visible_to(user).only("slug", "term")),
             sources=list(case.sources.only("key", "authors", "year", "title")),
+            quiz_url=next(
+                (q.get_absolute_url() for q in case.quizzes.published().for_course()[:1]), ""
+            ),
         )
 
     drafts = may(user, Action.CURATE)

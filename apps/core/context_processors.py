@@ -1,16 +1,24 @@
+from functools import cache
+
+from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
 from apps.core.roles import Action, may
 
 NAV = [
-    ("Lessons", "/lessons/"),
-    ("Cases", "/cases/"),
-    ("Compare", "/compare/"),
-    ("Quizzes", "/quizzes/"),
-    ("Lab", "/lab/"),
-    ("Glossary", "/glossary/"),
-    ("Search", "/search/"),
+    ("Lessons", "lessons:list"),
+    ("Cases", "cases:list"),
+    ("Compare", "site:compare"),
+    ("Quizzes", "quizzes:list"),
+    ("Lab", "lab:sandbox"),
+    ("Glossary", "lessons:glossary"),
+    ("Search", "site:search"),
 ]
+
+
+@cache
+def _nav_paths() -> list[tuple[str, str]]:
+    return [(label, reverse(name)) for label, name in NAV]
 
 
 def roles(request):
@@ -22,6 +30,7 @@ def roles(request):
         "can_teach": SimpleLazyObject(lambda: user is not None and may(user, Action.TEACH)),
         "can_curate": SimpleLazyObject(lambda: user is not None and may(user, Action.CURATE)),
         "nav_items": [
-            {"label": label, "href": href, "current": path.startswith(href)} for label, href in NAV
+            {"label": label, "href": href, "current": path.startswith(href)}
+            for label, href in _nav_paths()
         ],
     }

@@ -26,8 +26,6 @@ from django.middleware.csrf import CsrfViewMiddleware, get_token
 
 TIMEOUT = 60
 VERSION_KEY = "content-version"
-CACHED_PREFIXES = ("/lessons/", "/cases/", "/compare/", "/glossary/", "/theories/", "/sources/",
-                   "/search/", "/lab/")  # fmt: skip
 # The value Django's {% csrf_token %} renders, and any 64-character run like it (a token
 # used anywhere else would leak one visitor's secret to the next, so such pages are not kept).
 FORM_TOKEN = re.compile(rb'(?<=name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{64}(?=")')
@@ -91,7 +89,7 @@ def forget_local_pages() -> None:
 def _is_cacheable_request(request) -> bool:
     return (
         request.method in ("GET", "HEAD")
-        and (request.path == "/" or request.path.startswith(CACHED_PREFIXES))
+        and (request.path == "/" or request.path.startswith(settings.PAGE_CACHE_PREFIXES))
         and set(request.COOKIES) <= {settings.CSRF_COOKIE_NAME}
     )
 

@@ -5,7 +5,6 @@ from apps.core import views
 from apps.core.forms import ThrottledLoginForm
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("accounts/signup/", views.signup, name="signup"),
     path(

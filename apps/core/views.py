@@ -10,33 +10,16 @@ from django.views.decorators.http import require_http_methods
 from apps.core.forms import SignUpForm
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    from apps.cases.models import Case
-    from apps.lessons.models import Lesson, Theory
-
-    return render(
-        request,
-        "core/home.html",
-        {
-            "theories": Theory.objects.visible_to(request.user),
-            "lessons": Lesson.objects.visible_to(request.user).only("slug", "title", "order"),
-            "cases": Case.objects.visible_to(request.user).only(
-                "slug", "title", "period", "summary"
-            ),
-        },
-    )
-
-
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        return redirect("home")
+        return redirect("site:home")
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user)  # the one backend in AUTHENTICATION_BACKENDS
         messages.success(request, f"Welcome, {user.username}. Your student account is ready.")
-        return redirect("home")
+        return redirect("site:home")
     return render(request, "registration/signup.html", {"form": form})
 
 

@@ -2,8 +2,6 @@ import math
 import re
 
 from django.conf import settings
-from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 
@@ -84,12 +82,12 @@ class GlossaryTerm(Publishable):
         return self.term
 
     def get_absolute_url(self):
-        return reverse("lessons:term", args=[self.slug])
+        return reverse("site:term", args=[self.slug])
 
     @property
     def link(self) -> str:
         """The path lessons and cases link to; usage is found by searching for it."""
-        return f"/glossary/{self.slug}/"
+        return reverse("site:term", args=[self.slug])
 
     @property
     def letter(self) -> str:
@@ -176,23 +174,3 @@ class ComparisonCell(RendersMarkdown):
 
     def __str__(self):
         return f"{self.dimension} — {self.theory}"
-
-
-class SearchDocument(models.Model):
-    """One searchable page (lesson, case, term, theory, quiz explanation), rebuilt on save."""
-
-    kind = models.CharField(max_length=20)
-    key = models.CharField(max_length=200)
-    title = models.CharField(max_length=300)
-    url = models.CharField(max_length=300)
-    text = models.TextField()
-    vector = SearchVectorField(null=True, editable=False)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["kind", "key"], name="one_document_per_page")
-        ]
-        indexes = [GinIndex(fields=["vector"], name="search_vector_gin")]
-
-    def __str__(self):
-        return f"{self.kind}: {self.title}"

@@ -9,9 +9,5 @@ urlpatterns = [
     path("lessons/<slug:slug>/complete/", views.toggle_complete, name="complete"),
     path("theories/<slug:slug>/", views.theory_detail, name="theory"),
     path("glossary/", views.glossary, name="glossary"),
-    path("glossary/<slug:slug>/", views.term_detail, name="term"),
     path("sources/", views.sources, name="sources"),
-    path("compare/", views.compare, name="compare"),
-    path("compare/<slug:dimension>/<slug:theory>/", views.compare_cell, name="compare-cell"),
-    path("search/", views.search, name="search"),
 ]

@@ -1,11 +1,9 @@
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from apps.lessons import search as search_lib
-from apps.lessons.comparison import ComparisonChoice, build_comparison, find_cell
 from apps.lessons.models import (
     ComparisonCell,
     GlossaryTerm,
@@ -71,25 +69,9 @@ def lesson_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "position": index + 1,
             "total": len(siblings),
             "is_complete": lesson.pk in _completed_ids(request.user),
-            "quiz": _quiz_for(lesson_slug=lesson.slug),
-            "cases": _cases_for(request, lesson),
+            "quiz": lesson.quizzes.published().for_course().first(),
+            "cases": lesson.cases.visible_to(request.user).only("slug", "title", "period"),
         },
-    )
-
-
-def _quiz_for(**link):
-    from apps.quizzes.models import Quiz
-
-    return Quiz.objects.published().for_course().filter(**link).first()
-
-
-def _cases_for(request: HttpRequest, lesson: Lesson):
-    from apps.cases.models import Case
-
-    return list(
-        Case.objects.visible_to(request.user)
-        .filter(slug__in=lesson.related_cases)
-        .only("slug", "title", "period")
     )
 
 
@@ -130,51 +112,8 @@ def glossary(request: HttpRequest) -> HttpResponse:
     return render(request, "lessons/glossary.html", {"letters": letters, "count": len(terms)})
 
 
-def term_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    from apps.cases.models import Case
-
-    term = get_object_or_404(
-        GlossaryTerm.objects.visible_to(request.user).prefetch_related("related"), slug=slug
-    )
-    return render(
-        request,
-        "lessons/term_detail.html",
-        {
-            "term": term,
-            "lessons": Lesson.objects.visible_to(request.user).filter(body__contains=term.link),
-            "cases": Case.objects.visible_to(request.user).filter(body__contains=term.link),
-        },
-    )
-
-
 def sources(request: HttpRequest) -> HttpResponse:
     items = Source.objects.prefetch_related(
         Prefetch("lessons", queryset=Lesson.objects.visible_to(request.user).only("slug", "title"))
     )
     return render(request, "lessons/sources.html", {"sources": items})
-
-
-def compare(request: HttpRequest) -> HttpResponse:
-    choice = ComparisonChoice.from_query(request.GET)
-    table = build_comparison(request.user, choice)
-    template = "lessons/compare.html" + ("#comparison" if request.htmx else "")
-    return render(request, template, {"table": table, "choice": choice})
-
-
-def compare_cell(request: HttpRequest, dimension: str, theory: str) -> HttpResponse:
-    cell = find_cell(request.user, dimension, theory)
-    if cell is None:
-        raise Http404("No such comparison cell")
-    expand = "" if request.GET.get("expanded") == "0" else f"{dimension}:{theory}"
-    choice = ComparisonChoice(expand=expand)
-    if request.htmx:
-        return render(request, "lessons/_compare_cell.html", {"cell": cell.link_to(choice)})
-    return redirect(choice.url())
-
-
-def search(request: HttpRequest) -> HttpResponse:
-    # A NUL cannot be stored or searched for in PostgreSQL text; it is never meant.
-    query = request.GET.get("q", "").replace("\x00", "").strip()[: search_lib.MAX_QUERY_LENGTH]
-    results = search_lib.search(request.user, query) if query else []
-    template = "lessons/search.html" + ("#results" if request.htmx else "")
-    return render(request, template, {"query": query, "results": results})

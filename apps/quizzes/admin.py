@@ -44,14 +44,14 @@ class QuestionInline(CuratorsOnly, LabelledTabularInline):
 
 @admin.register(Quiz)
 class QuizAdmin(CuratorsOnly, admin.ModelAdmin):
-    list_display = ("title", "slug", "status", "lesson_slug", "case_slug", "feedback_mode")
+    list_display = ("title", "slug", "status", "lesson", "case", "feedback_mode")
     list_filter = ("status", "feedback_mode")
     search_fields = ("title", "slug", "description")
     prepopulated_fields = {"slug": ("title",)}
     inlines = [QuestionInline]
     fieldsets = [
         (None, {"fields": ("title", "slug", "status", "order", "description", "owner")}),
-        ("What it tests", {"fields": ("lesson_slug", "case_slug")}),
+        ("What it tests", {"fields": ("lesson", "case")}),
         ("Timing", {"fields": ("opens_at", "closes_at", "time_limit")}),
         (
             "Attempts and grading",

@@ -21,8 +21,10 @@ from pathlib import Path
 from django.db import transaction
 from django.db.models import Prefetch
 
-from apps.core.content_files import ContentError, line_of_key, read_yaml, write_yaml
+from apps.cases.models import Case
+from apps.core.content_files import ContentError, find_each, line_of_key, read_yaml, write_yaml
 from apps.core.publishing import Status
+from apps.lessons.models import Lesson
 from apps.quizzes.gift import GiftAnswer, GiftQuestion, GiftSyntaxError, parse_gift, write_gift
 from apps.quizzes.models import Choice, Question, Quiz, TextFormat
 from apps.quizzes.services import retire_question, save_question
@@ -47,8 +49,6 @@ CHOICES = {
     "grade_method": Quiz.GradeMethod.values,
     "review_after": Quiz.ReviewAfter.values,
 }
-# The quiz field each YAML key fills, where the names differ.
-FIELD_OF_KEY = {"lesson": "lesson_slug", "case": "case_slug"}
 
 
 def quizzes_dir(content_dir: Path) -> Path:
@@ -112,6 +112,10 @@ def _line_of_slug(text: str, slug) -> int:
     return text.count("\n", 0, at) + 1 if at >= 0 else line_of_key(text, "slug")
 
 
+def _topic(model, path: Path, line: int, slug: str | None):
+    return find_each(model, path, line, "slug", [slug])[0] if slug else None
+
+
 def _upsert_quiz(path: Path, line: int, entry: dict, order: int) -> Quiz:
     quiz = Quiz.objects.filter(slug=entry["slug"]).first()
     if quiz is not None and quiz.owner_id is not None:
@@ -120,8 +124,8 @@ def _upsert_quiz(path: Path, line: int, entry: dict, order: int) -> Quiz:
     quiz.order = order
     quiz.title = entry["title"]
     quiz.description = entry.get("description") or ""
-    quiz.lesson_slug = entry.get("lesson") or ""
-    quiz.case_slug = entry.get("case") or ""
+    quiz.lesson = _topic(Lesson, path, line, entry.get("lesson"))
+    quiz.case = _topic(Case, path, line, entry.get("case"))
     quiz.feedback_mode = entry.get("feedback_mode", Quiz.FeedbackMode.DEFERRED)
     quiz.pass_mark = entry.get("pass_mark", 50)
     for key, default in OPTIONAL.items():
@@ -245,11 +249,15 @@ def sync_questions(quiz: Quiz, wanted: list[GiftQuestion], path: Path | str = ""
 def export_quizzes(content_dir: Path) -> None:
     """Write the course quizzes to quizzes.yaml and one .gift file each (canonical form)."""
     folder = quizzes_dir(content_dir)
-    quizzes = Quiz.objects.for_course().prefetch_related(
-        Prefetch(
-            "questions",
-            queryset=Question.objects.current().prefetch_related("choices"),
-            to_attr="current_questions",
+    quizzes = (
+        Quiz.objects.for_course()
+        .select_related("lesson", "case")
+        .prefetch_related(
+            Prefetch(
+                "questions",
+                queryset=Question.objects.current().prefetch_related("choices"),
+                to_attr="current_questions",
+            )
         )
     )
     entries = []
@@ -268,8 +276,11 @@ def export_quizzes(content_dir: Path) -> None:
 def quiz_entry(quiz: Quiz) -> dict:
     """The quiz's YAML entry: the usual keys, then the settings that differ from defaults."""
     entry = {"slug": quiz.slug, "title": quiz.title}
-    for key in ("lesson", "case", "description"):
-        value = getattr(quiz, FIELD_OF_KEY.get(key, key))
+    for key, value in (
+        ("lesson", quiz.lesson and quiz.lesson.slug),
+        ("case", quiz.case and quiz.case.slug),
+        ("description", quiz.description),
+    ):
         if value:
             entry[key] = value
     entry["feedback_mode"] = quiz.feedback_mode

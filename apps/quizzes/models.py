@@ -1,19 +1,20 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.apps import apps
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Exists, Max, Min, OuterRef, Q
+from django.db.models import F, Max, Min, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import escape, linebreaks
 
+from apps.cases.models import Case
 from apps.core.markup import render_inline, render_markdown, sanitize_html
 from apps.core.publishing import Publishable, PublishableQuerySet, Status
 from apps.core.roles import Action, may
+from apps.lessons.models import Lesson
 from apps.quizzes import grading
 
 # A submission or save this long after the deadline is still accepted: it covers the last
@@ -46,12 +47,6 @@ def render_text(text: str, fmt: str, inline: bool = False) -> str:
     return html.replace(_BLANK_TOKEN, BLANK)
 
 
-def _assignments():
-    # The classes app depends on this one, so its Assignment model is reached through the
-    # app registry rather than imported.
-    return apps.get_model("classes", "Assignment")
-
-
 class QuizQuerySet(PublishableQuerySet):
     def visible_to(self, user):
         """Everyone sees the published course quizzes; a student also sees the published
@@ -63,7 +58,9 @@ class QuizQuerySet(PublishableQuerySet):
             return self.filter(course)
         assigned = Q(
             status=Status.PUBLISHED,
-            pk__in=_assignments().objects.for_student(user).values("quiz"),
+            # The classes app builds on this one: its assignments are reached through
+            # their relation to the quiz, never by importing them.
+            pk__in=Quiz.objects.filter(assignments__klass__memberships__student=user).values("pk"),
         )
         return self.filter(course | assigned | Q(owner=user))
 
@@ -116,8 +113,22 @@ class Quiz(Publishable):
         related_name="quizzes",
         help_text="Empty for course quizzes (loaded from content/).",
     )
-    lesson_slug = models.SlugField(blank=True, help_text="The lesson this quiz tests.")
-    case_slug = models.SlugField(blank=True, help_text="The case this quiz tests.")
+    lesson = models.ForeignKey(
+        Lesson,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="quizzes",
+        help_text="The lesson this quiz tests.",
+    )
+    case = models.ForeignKey(
+        Case,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="quizzes",
+        help_text="The case this quiz tests.",
+    )
     opens_at = models.DateTimeField(null=True, blank=True)
     closes_at = models.DateTimeField(null=True, blank=True)
     attempts_allowed = models.PositiveSmallIntegerField(default=0, help_text="0 = unlimited.")
@@ -169,13 +180,9 @@ class Quiz(Publishable):
         return reverse("quizzes:detail", args=[self.slug])
 
     @property
-    def topic_url(self) -> str:
-        """The lesson or case this quiz tests (those apps own the pages; we link by path)."""
-        if self.lesson_slug:
-            return f"/lessons/{self.lesson_slug}/"
-        if self.case_slug:
-            return f"/cases/{self.case_slug}/"
-        return ""
+    def topic(self) -> "Lesson | Case | None":
+        """The lesson or case this quiz tests."""
+        return self.lesson or self.case
 
     def is_open(self, now) -> bool:
         return (self.opens_at is None or self.opens_at <= now) and (
@@ -392,10 +399,13 @@ class AttemptQuerySet(models.QuerySet):
         return self.none()
 
     def _taught_by(self, user) -> Q:
-        taught = _assignments().objects.filter(
-            quiz=OuterRef("quiz"), klass__owner=user, klass__memberships__student=OuterRef("user")
+        # Both conditions in one filter() speak of the same assignment: this instructor's
+        # class, which the attempt's student belongs to.
+        taught = Attempt.objects.filter(
+            quiz__assignments__klass__owner=user,
+            quiz__assignments__klass__memberships__student=F("user"),
         )
-        return Q(quiz__owner=user) | Q(Exists(taught))
+        return Q(quiz__owner=user) | Q(pk__in=taught.values("pk"))
 
     def counted(self):
         """Attempts that use up one of the attempts allowed (voided ones do not)."""

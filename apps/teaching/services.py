@@ -19,8 +19,8 @@ from apps.teaching.forms import MAX_ROWS
 # Settings a copy takes over from its original (the rest are identity and ownership).
 COPIED_SETTINGS = [
     "description",
-    "lesson_slug",
-    "case_slug",
+    "lesson",
+    "case",
     "attempts_allowed",
     "grade_method",
     "time_limit",

@@ -44,9 +44,9 @@ def _states(world: World) -> dict[str, str]:
     scenario = SCENARIOS[0]
     return {
         "lessons:list": "?by=theory",
-        "lessons:search": "?q=regime",
+        "site:search": "?q=regime",
         "cases:case": "?lens=realism&reveal=1",
-        "lessons:compare": "?expand=drivers:realism",
+        "site:compare": "?expand=drivers:realism",
         "lab:scenario": f"?predicted={scenario.choices[0].value}",
         "lab:sandbox": "?s=tit-for-tat&s=always-defect",
         "quizzes:take": "?q=2",
@@ -91,7 +91,7 @@ def crawl_plan(world: World) -> dict[str, list[Page]]:
                 if not _may_open(check.get[persona]):
                     continue
                 public = check.get["anonymous"] == 200
-                if public and role not in PUBLIC_ROLES and route.key != "home":
+                if public and role not in PUBLIC_ROLES and route.key != "site:home":
                     continue
                 url = route.url(check.kwargs(world))
                 if not _is_html_page(client, url):

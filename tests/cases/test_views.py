@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from apps.cases.views import PREDICTIONS
+from apps.quizzes.models import Quiz
 from tests.cases.conftest import INTERPRETATIONS, make_case
 
 pytestmark = pytest.mark.django_db
@@ -68,6 +69,7 @@ def test_the_case_list_query_count_does_not_grow_with_cases(client, django_asser
 
 
 def test_the_case_page_has_every_part_a_case_promises(client, case):
+    Quiz.objects.create(slug="abyssinia-check", title="Check", case=case, status="published")
     html = page(client)
     assert "<h1" in html and case.title in html and case.period in html
     assert f'<p class="lede">{case.summary}</p>' in html
@@ -81,7 +83,7 @@ def test_the_case_page_has_every_part_a_case_promises(client, case):
     assert 'href="/lessons/why-collective-security-failed/"' in html
     assert 'href="/glossary/sanctions/"' in html
     assert 'href="/sources/#lipson-1995"' in html
-    assert 'href="/quizzes/league-and-abyssinia/"' in html
+    assert 'href="/quizzes/abyssinia-check/"' in html  # its own quiz, whatever its slug
     assert "draft-banner" not in html
 
 
@@ -368,3 +370,7 @@ def test_where_the_case_fits_is_cached_and_follows_every_curated_change(
     assert "Why the League failed" not in page(client)
     client.force_login(carol)  # curators see drafts, from their own cached copy
     assert "Why the League failed" in page(client)
+
+
+def test_a_case_without_a_quiz_offers_none(client, case):
+    assert "Take the quiz" not in page(client)

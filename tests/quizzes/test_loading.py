@@ -2,12 +2,22 @@ from pathlib import Path
 
 import pytest
 
+from apps.cases.models import Case
 from apps.core.content_files import ContentError
+from apps.lessons.models import Lesson, Theory
 from apps.quizzes import services
 from apps.quizzes.loading import export_quizzes, load_quizzes
 from apps.quizzes.models import Attempt, Question, Quiz
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def topics(db):
+    """The lesson and case the quizzes below test (a quiz points at the row)."""
+    theory = Theory.objects.create(slug="realism", title="Realism", status="published")
+    Lesson.objects.create(slug="two-views-of-security", title="Two views", theory=theory)
+    Case.objects.create(slug="concert-of-europe", title="The Concert", period="1815–1854")
 
 QUIZZES_YAML = """\
 - slug: two-views
@@ -83,7 +93,7 @@ def test_load_then_export_gives_identical_files(tmp_path):
 def test_loading_reads_every_setting(tmp_path):
     load_quizzes(write_content(tmp_path))
     concert = Quiz.objects.get(slug="concert")
-    assert concert.case_slug == "concert-of-europe"
+    assert concert.case.slug == "concert-of-europe"
     assert concert.attempts_allowed == 3 and concert.time_limit == 20
     assert concert.shuffle_questions
     assert concert.status == "published" and concert.owner is None
@@ -201,3 +211,13 @@ def test_explanations_are_collected_for_the_link_check(tmp_path):
 
 def test_no_quizzes_folder_loads_nothing(tmp_path):
     assert load_quizzes(tmp_path) == 0
+
+
+def test_a_quiz_on_an_unknown_lesson_names_the_line(tmp_path):
+    folder = tmp_path / "quizzes"
+    folder.mkdir()
+    (folder / "quizzes.yaml").write_text("- slug: q\n  title: Q\n  lesson: no-such-lesson\n")
+    (folder / "q.gift").write_text("::a::Yes? {TRUE}\n")
+    with pytest.raises(ContentError, match="unknown lesson 'no-such-lesson'"):
+        load_quizzes(tmp_path)
+    assert not Quiz.objects.exists()

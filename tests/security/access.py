@@ -85,7 +85,7 @@ PUBLIC = Check(get=everyone(200))
 
 # fmt: off
 EXPECTED: dict[str, dict[str, Check]] = {
-    "home": {"": PUBLIC},
+    "site:home": {"": PUBLIC},
     "favicon": {"": Check(get=everyone(301), post=everyone(301))},
     "signup": {"": Check(get={**everyone(302), "anonymous": 200}, post={**everyone(302), "anonymous": 200})},
     "login": {"": Check(get=everyone(200), post=everyone(200))},
@@ -113,15 +113,15 @@ EXPECTED: dict[str, dict[str, Check]] = {
     },
     "lessons:theory": {"": Check(get=everyone(200), kwargs=slug(lambda w: w.theory))},
     "lessons:glossary": {"": PUBLIC},
-    "lessons:term": {
+    "site:term": {
         "published": Check(get=everyone(200), kwargs=slug(lambda w: w.term)),
         "draft": Check(get=curators_only(), kwargs=slug(lambda w: w.draft_term), missing=_missing_slug),
     },
     "lessons:sources": {"": PUBLIC},
-    "lessons:compare": {"": PUBLIC},
+    "site:compare": {"": PUBLIC},
     # Without htmx a cell is a link into the comparison page.
-    "lessons:compare-cell": {"": Check(get=everyone(302), kwargs=lambda w: {"dimension": w.dimension.slug, "theory": w.theory.slug})},
-    "lessons:search": {"": PUBLIC},
+    "site:compare-cell": {"": Check(get=everyone(302), kwargs=lambda w: {"dimension": w.dimension.slug, "theory": w.theory.slug})},
+    "site:search": {"": PUBLIC},
 
     "cases:list": {"": PUBLIC},
     "cases:case": {

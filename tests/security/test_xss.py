@@ -19,7 +19,6 @@ from apps.classes.models import Assignment, Class
 from apps.core.markup import render_inline, render_markdown, sanitize_html
 from apps.lab.forms import LabForm
 from apps.lab.scenarios import SCENARIOS
-from apps.lessons import search
 from apps.lessons.models import (
     ComparisonCell,
     ComparisonDimension,
@@ -30,6 +29,7 @@ from apps.lessons.models import (
 )
 from apps.quizzes.gift import _escape as gift_escape
 from apps.quizzes.models import Attempt, Question, Quiz, Response, TextFormat, render_text
+from apps.site import search
 from tests.security.conftest import client_as
 from tests.security.inert import MARK, problems_in
 

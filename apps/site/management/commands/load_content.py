@@ -9,9 +9,9 @@ from apps.cases.models import Case
 from apps.core.content_files import ContentError, LinkTargets, anchors_in, check_links
 from apps.core.page_cache import bump_content_version
 from apps.lessons import content_files as lesson_files
-from apps.lessons import search
 from apps.lessons.models import GlossaryTerm, Lesson, Source, Theory
 from apps.quizzes.loading import load_quizzes
+from apps.site import search
 
 
 def link_targets() -> LinkTargets:

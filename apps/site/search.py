@@ -15,7 +15,10 @@ from django.db.models import F, Q
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
-from apps.lessons.models import GlossaryTerm, Lesson, SearchDocument, Theory
+from apps.cases.models import Case
+from apps.lessons.models import GlossaryTerm, Lesson, Theory
+from apps.quizzes.models import Question
+from apps.site.models import SearchDocument
 
 MAX_QUERY_LENGTH = 200
 MAX_RESULTS = 30
@@ -42,8 +45,6 @@ def plain_text(html: str) -> str:
 
 
 def _documents() -> list[SearchDocument]:
-    from apps.cases.models import Case
-
     docs = [
         SearchDocument(kind="lesson", key=o.slug, title=o.title, url=o.get_absolute_url(),
                        text=plain_text(f"<p>{escape(o.summary)}</p>{o.body_html}"))
@@ -70,8 +71,6 @@ def _documents() -> list[SearchDocument]:
 
 def _question_documents() -> list[SearchDocument]:
     """Quiz explanations are searchable; they link to the section each question tests."""
-    from apps.quizzes.models import Question
-
     questions = Question.objects.filter(
         current=True, quiz__status="published", quiz__owner__isnull=True
     ).select_related("quiz")
@@ -158,20 +157,24 @@ def _excerpt(text: str, query: str, before: int = 80, after: int = 140) -> str:
     )
 
 
-_deferral = threading.local()
+_state = threading.local()
 
 
 @contextmanager
 def rebuild_once_after():
     """Within this block saves do not rebuild the index; it is rebuilt once at the end."""
-    _deferral.active = True
+    _state.deferred = True
     try:
         yield
     finally:
-        _deferral.active = False
+        _state.deferred = False
     rebuild_index()
 
 
-def content_changed(sender, **kwargs) -> None:
-    if not getattr(_deferral, "active", False):
-        transaction.on_commit(rebuild_index)
+def content_changed() -> None:
+    """Rebuild the index once the current transaction commits: once, however many saves."""
+    if getattr(_state, "deferred", False):
+        return
+    if any(entry[1] is rebuild_index for entry in connection.run_on_commit):
+        return
+    transaction.on_commit(rebuild_index)

@@ -7,8 +7,10 @@ cases) lives entirely in the query string, so every state has a shareable URL.
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from apps.cases.models import Case, CaseReading
 from apps.lessons.models import ComparisonCell, ComparisonDimension, Theory
 
 CASE_PREFIX = "case-"
@@ -22,7 +24,7 @@ class Cell:
     detail_html: str
     expanded: bool = False
     expand_url: str = ""
-    collapse_url: str = "/compare/"
+    collapse_url: str = ""
 
     @property
     def dom_id(self) -> str:
@@ -71,7 +73,7 @@ class ComparisonChoice:
 
     def url(self, **changes) -> str:
         query = self.query(**changes)
-        return "/compare/" + (f"?{query}" if query else "")
+        return reverse("site:compare") + (f"?{query}" if query else "")
 
     def is_expanded(self, dimension: str, theory: str) -> bool:
         return self.expand == f"{dimension}:{theory}"
@@ -106,8 +108,6 @@ def _case_rows(readings, columns) -> list[Row]:
 
 
 def build_comparison(user, choice: ComparisonChoice) -> Comparison:
-    from apps.cases.models import CaseReading
-
     theories = list(Theory.objects.visible_to(user))
     columns = [t for t in theories if t.slug in choice.views] or theories
     dimensions = list(ComparisonDimension.objects.visible_to(user))
@@ -119,7 +119,7 @@ def build_comparison(user, choice: ComparisonChoice) -> Comparison:
             row.cells.append(Cell(row.slug, cell.theory, cell.summary, cell.detail_html))
     rows = list(rows.values())
     readings = list(
-        CaseReading.objects.filter(case__in=_visible_cases(user), theory__in=theories)
+        CaseReading.objects.filter(case__in=Case.objects.visible_to(user), theory__in=theories)
         .select_related("case", "theory")
         .order_by("case__order", "theory__order")
     )
@@ -140,12 +140,6 @@ def build_comparison(user, choice: ComparisonChoice) -> Comparison:
         across=across,
         across_readings=[r for r in readings if r.theory == across],
     )
-
-
-def _visible_cases(user):
-    from apps.cases.models import Case
-
-    return Case.objects.visible_to(user)
 
 
 def find_cell(user, dimension: str, theory: str) -> Cell | None:

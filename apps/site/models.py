@@ -1,0 +1,23 @@
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+
+
+class SearchDocument(models.Model):
+    """One searchable page (lesson, case, term, theory, quiz explanation), rebuilt on save."""
+
+    kind = models.CharField(max_length=20)
+    key = models.CharField(max_length=200)
+    title = models.CharField(max_length=300)
+    url = models.CharField(max_length=300)
+    text = models.TextField()
+    vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "key"], name="one_document_per_page")
+        ]
+        indexes = [GinIndex(fields=["vector"], name="search_vector_gin")]
+
+    def __str__(self):
+        return f"{self.kind}: {self.title}"

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from apps.site import views
+
+app_name = "site"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("compare/", views.compare, name="compare"),
+    path("compare/<slug:dimension>/<slug:theory>/", views.compare_cell, name="compare-cell"),
+    path("search/", views.search, name="search"),
+    path("glossary/<slug:slug>/", views.term_detail, name="term"),
+]
