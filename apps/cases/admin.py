@@ -3,6 +3,7 @@ from reversion.admin import VersionAdmin
 
 from apps.cases.models import Actor, Case, CaseReading, TimelineEvent
 from apps.core.admin import (
+    IdsInRange,
     LabelledTabularInline,
     MarkdownPreviewMedia,
     publish,
@@ -23,7 +24,7 @@ class TimelineEventInline(LabelledTabularInline):
     fields = ["date", "precision", "kind", "title", "section", "description"]
 
 
-class CaseReadingInline(admin.StackedInline):
+class CaseReadingInline(IdsInRange, admin.StackedInline):
     model = CaseReading
     extra = 0
     fields = ["theory", "prediction", "explains", "misses", "verdict"]

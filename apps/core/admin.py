@@ -1,9 +1,11 @@
 """Admin pieces every curated model shares: publish actions and a rendered preview."""
 
 import reversion
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -17,7 +19,46 @@ from apps.core.roles import Action, may
 MAX_PREVIEW_CHARS = 200_000
 
 
-class MarkdownPreviewMedia:
+# The largest id any of our databases stores (a signed 64-bit integer).
+MAX_ID = 2**63 - 1
+
+
+def _refuse_huge_ids(values, field) -> None:
+    # SQLite cannot even bind a larger integer (OverflowError, a 500); say so as a form error.
+    for value in values:
+        if str(value).strip().isdecimal() and int(value) > MAX_ID:
+            raise forms.ValidationError(
+                field.error_messages.get(
+                    "invalid_pk_value", field.error_messages["invalid_choice"]
+                ),
+                code="invalid_choice",
+                params={"pk": value, "value": value},
+            )
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    def to_python(self, value):
+        _refuse_huge_ids([value], self)
+        return super().to_python(value)
+
+
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        _refuse_huge_ids(value, self)
+        return super()._check_values(value)
+
+
+class IdsInRange:
+    """Admin mixin: related-object fields answer an id too large to store with a form
+    error, on every database."""
+
+    formfield_overrides = {
+        models.ForeignKey: {"form_class": IdChoiceField},
+        models.ManyToManyField: {"form_class": IdsChoiceField},
+    }
+
+
+class MarkdownPreviewMedia(IdsInRange):
     """Admin mixin: a live "Preview Markdown" button under every Markdown textarea."""
 
     class Media:
@@ -39,7 +80,7 @@ def markdown_preview(request: HttpRequest) -> HttpResponse:
     return HttpResponse(render_markdown(text).html)
 
 
-class LabelledTabularInline(admin.TabularInline):
+class LabelledTabularInline(IdsInRange, admin.TabularInline):
     """A tabular inline whose inputs are named for screen readers: Django shows each
     field's label only as its column heading, which leaves the inputs themselves nameless
     (WCAG 1.3.1, 4.1.2). Each gets "<column>, row N" as its aria-label."""

@@ -33,11 +33,18 @@ class RendersMarkdown(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
+        rendered_fields = []
         for name in self.markdown_fields:
             rendered = render_markdown(getattr(self, name))
             setattr(self, f"{name}_html", rendered.html)
+            rendered_fields.append(f"{name}_html")
             if name == "body" and hasattr(self, "toc"):
                 self.toc = rendered.toc
+                rendered_fields.append("toc")
+        # update_or_create saves only the fields it was given: what was rendered from
+        # them must be written too, or the page keeps showing the old text.
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *rendered_fields}
         super().save(*args, **kwargs)
 
 

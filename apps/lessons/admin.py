@@ -1,7 +1,7 @@
 from django.contrib import admin
 from reversion.admin import VersionAdmin
 
-from apps.core.admin import MarkdownPreviewMedia, publish, rendered_preview, unpublish
+from apps.core.admin import IdsInRange, MarkdownPreviewMedia, publish, rendered_preview, unpublish
 from apps.lessons.models import (
     ComparisonCell,
     ComparisonDimension,
@@ -51,13 +51,13 @@ class GlossaryTermAdmin(MarkdownPreviewMedia, VersionAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(VersionAdmin):
+class SourceAdmin(IdsInRange, VersionAdmin):
     list_display = ["authors", "year", "title", "kind"]
     list_filter = ["kind"]
     search_fields = ["authors", "title", "key"]
 
 
-class ComparisonCellInline(admin.StackedInline):
+class ComparisonCellInline(IdsInRange, admin.StackedInline):
     model = ComparisonCell
     extra = 0
 
@@ -73,7 +73,7 @@ class ComparisonDimensionAdmin(MarkdownPreviewMedia, VersionAdmin):
 
 
 @admin.register(LessonProgress)
-class LessonProgressAdmin(admin.ModelAdmin):
+class LessonProgressAdmin(IdsInRange, admin.ModelAdmin):
     list_display = ["user", "lesson", "completed_at"]
     list_filter = ["lesson"]
     search_fields = ["user__username"]

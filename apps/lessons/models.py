@@ -123,6 +123,8 @@ class Lesson(Publishable):
     def save(self, *args, **kwargs):
         words = len(re.findall(r"\w+", self.body))
         self.reading_minutes = max(1, math.ceil(words / WORDS_PER_MINUTE))
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "reading_minutes"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

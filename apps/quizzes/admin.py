@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db import models
 
-from apps.core.admin import LabelledTabularInline
+from apps.core.admin import IdsInRange, LabelledTabularInline
 from apps.core.roles import Action, may
 from apps.quizzes import services
 from apps.quizzes.models import Attempt, Choice, Question, Quiz, Response
@@ -32,7 +32,10 @@ class QuestionInline(CuratorsOnly, LabelledTabularInline):
     model = Question
     fields = ("position", "kind", "title", "text", "points", "version")
     readonly_fields = ("version",)
-    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
+    formfield_overrides = {
+        **IdsInRange.formfield_overrides,
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})},
+    }
     show_change_link = True
     # Removing a question retires it when attempts have it; that happens on its own page.
     can_delete = False
@@ -43,7 +46,7 @@ class QuestionInline(CuratorsOnly, LabelledTabularInline):
 
 
 @admin.register(Quiz)
-class QuizAdmin(CuratorsOnly, admin.ModelAdmin):
+class QuizAdmin(IdsInRange, CuratorsOnly, admin.ModelAdmin):
     list_display = ("title", "slug", "status", "lesson", "case", "feedback_mode")
     list_filter = ("status", "feedback_mode")
     search_fields = ("title", "slug", "description")
@@ -78,12 +81,15 @@ class ChoiceInline(CuratorsOnly, LabelledTabularInline):
         "position", "text", "fraction", "feedback", "match_text", "value", "tolerance", "low",
         "high",
     )  # fmt: skip
-    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
+    formfield_overrides = {
+        **IdsInRange.formfield_overrides,
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})},
+    }
     extra = 1
 
 
 @admin.register(Question)
-class QuestionAdmin(CuratorsOnly, admin.ModelAdmin):
+class QuestionAdmin(IdsInRange, CuratorsOnly, admin.ModelAdmin):
     list_display = ("__str__", "quiz", "kind", "position", "version", "current")
     list_filter = ("current", "kind", "quiz")
     search_fields = ("title", "text")
@@ -146,7 +152,7 @@ class ResponseInline(CuratorsOnly, LabelledTabularInline):
 
 
 @admin.register(Attempt)
-class AttemptAdmin(CuratorsOnly, admin.ModelAdmin):
+class AttemptAdmin(IdsInRange, CuratorsOnly, admin.ModelAdmin):
     list_display = ("quiz", "user", "number", "state", "score", "max_score", "submitted_at")
     list_filter = ("state", "quiz")
     search_fields = ("user__username", "quiz__title")

@@ -1,4 +1,5 @@
-"""Grading: one pure function from a question and a student's answer to a grade.
+"""Grading: pure functions from a question's choices and a student's answer to a grade,
+one per way of grading (kinds.py says which kind uses which).
 
 No database here. A question-like object has `kind` and `choice_list` (a sequence of
 choice-likes with `id`, `text`, `fraction`, `feedback_html`, `match_text`, `value`,
@@ -22,17 +23,6 @@ from typing import NamedTuple
 
 from django.utils.html import format_html
 
-# Question kinds, spelled as GIFT spells them (the model's TextChoices use the same values).
-SINGLE = "single"
-MULTIPLE = "multiple"
-TRUEFALSE = "truefalse"
-SHORT = "short"
-NUMERICAL = "numerical"
-MATCHING = "matching"
-MISSINGWORD = "missingword"
-ESSAY = "essay"
-DESCRIPTION = "description"
-
 
 class Grade(NamedTuple):
     fraction: float | None
@@ -40,28 +30,7 @@ class Grade(NamedTuple):
 
 
 UNANSWERED = Grade(0.0, "")
-
-
-def grade_response(question, answer) -> Grade:
-    """Grade `answer` to `question`: a fraction in [0, 1] (None = awaiting a person) and
-    the feedback that the chosen or matched answer carries."""
-    kind = question.kind
-    choices = list(question.choice_list)
-    if kind == DESCRIPTION:
-        return Grade(None, "")
-    if kind == ESSAY:
-        return Grade(None, "") if _text(answer) else UNANSWERED
-    if kind in (SINGLE, TRUEFALSE, MISSINGWORD):
-        return _grade_single(choices, answer)
-    if kind == MULTIPLE:
-        return _grade_multiple(choices, answer)
-    if kind == SHORT:
-        return _grade_short(choices, answer)
-    if kind == NUMERICAL:
-        return _grade_numerical(choices, answer)
-    if kind == MATCHING:
-        return _grade_matching(choices, answer)
-    raise ValueError(f"unknown question kind {kind!r}")
+AWAITING_A_PERSON = Grade(None, "")
 
 
 def _clamp(fraction: float) -> float:
@@ -76,7 +45,7 @@ def _choice_id(value) -> int | None:
         return None
 
 
-def _grade_single(choices, answer) -> Grade:
+def grade_single(choices, answer) -> Grade:
     chosen = _choice_id(answer)
     for choice in choices:
         if choice.id == chosen:
@@ -84,7 +53,7 @@ def _grade_single(choices, answer) -> Grade:
     return UNANSWERED
 
 
-def _grade_multiple(choices, answer) -> Grade:
+def grade_multiple(choices, answer) -> Grade:
     """Sum of the picked options' fractions: wrong picks subtract, the total stays in [0, 1]."""
     if not isinstance(answer, list):
         return UNANSWERED
@@ -106,24 +75,44 @@ def _text(answer) -> str:
     return answer.strip() if isinstance(answer, str) else ""
 
 
-def _matches(pattern: str, typed: str) -> bool:
-    """Moodle's short-answer wildcard: `*` stands for any run of characters."""
-    pattern = normalise_text(pattern)
-    if "*" not in pattern:
-        return pattern == typed
-    regex = ".*".join(re.escape(part) for part in pattern.split("*"))
-    return re.fullmatch(regex, typed, flags=re.DOTALL) is not None
+def grade_essay(choices, answer) -> Grade:
+    """An essay with text waits for a person; an empty one earns nothing."""
+    return AWAITING_A_PERSON if _text(answer) else UNANSWERED
 
 
-def _grade_short(choices, answer) -> Grade:
+def matches_pattern(pattern: str, typed: str) -> bool:
+    """Moodle's short-answer wildcard: `*` stands for any run of characters.
+
+    Greedy, leftmost matching of the literal pieces between the stars is exact for
+    star-only patterns, and takes time linear in the answer per piece (no backtracking,
+    so `*a*a*a*b` against a long answer costs microseconds, not seconds).
+    """
+    pieces = normalise_text(pattern).split("*")
+    if len(pieces) == 1:
+        return pieces[0] == typed
+    first, *middle, last = pieces
+    if len(typed) < len(first) + len(last):
+        return False
+    if not typed.startswith(first) or not typed.endswith(last):
+        return False
+    at, end = len(first), len(typed) - len(last)
+    for piece in middle:
+        found = typed.find(piece, at, end)
+        if found == -1:
+            return False
+        at = found + len(piece)
+    return True
+
+
+def grade_short(choices, answer) -> Grade:
     typed = normalise_text(_text(answer))
     if not typed:
         return UNANSWERED
-    matching = [c for c in choices if _matches(c.text, typed)]
-    if not matching:
+    # As in Moodle, the first accepted answer in the author's order that matches decides.
+    first = next((c for c in choices if matches_pattern(c.text, typed)), None)
+    if first is None:
         return Grade(0.0, "")
-    best = max(matching, key=lambda c: c.fraction)
-    return Grade(_clamp(best.fraction), best.feedback_html)
+    return Grade(_clamp(first.fraction), first.feedback_html)
 
 
 NUMBER_RE = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?")
@@ -170,7 +159,7 @@ def numerical_accepts(choice, number: Decimal) -> bool:
     return abs(number - _decimal(choice.value)) <= _decimal(abs(choice.tolerance or 0.0))
 
 
-def _grade_numerical(choices, answer) -> Grade:
+def grade_numerical(choices, answer) -> Grade:
     typed = _text(answer)
     if not typed:
         return UNANSWERED
@@ -178,14 +167,14 @@ def _grade_numerical(choices, answer) -> Grade:
     if number is None:
         hint = " Write it without commas, with a point for decimals." if "," in typed else ""
         return Grade(0.0, format_html("<p>“{}” is not a number we can read.{}</p>", typed, hint))
-    accepted = [c for c in choices if numerical_accepts(c, number)]
-    if not accepted:
+    # As in Moodle, the first answer in the author's order that accepts the number decides.
+    first = next((c for c in choices if numerical_accepts(c, number)), None)
+    if first is None:
         return Grade(0.0, "")
-    best = max(accepted, key=lambda c: c.fraction)
-    return Grade(_clamp(best.fraction), best.feedback_html)
+    return Grade(_clamp(first.fraction), first.feedback_html)
 
 
-def _grade_matching(choices, answer) -> Grade:
+def grade_matching(choices, answer) -> Grade:
     """One pair right earns 1/pairs. Options without a left-hand text are distractors."""
     pairs = [c for c in choices if c.text]
     if not isinstance(answer, dict) or not any(answer.values()) or not pairs:

@@ -15,7 +15,7 @@ from apps.core.markup import render_inline, render_markdown, sanitize_html
 from apps.core.publishing import Publishable, PublishableQuerySet, Status
 from apps.core.roles import Action, may
 from apps.lessons.models import Lesson
-from apps.quizzes import grading
+from apps.quizzes.kinds import SPECS, KindSpec, spec_of
 
 # A submission or save this long after the deadline is still accepted: it covers the last
 # autosave in flight and a slow network, not extra thinking time.
@@ -236,16 +236,7 @@ class Question(models.Model):
     edit becomes a new version (services.save_question) and old responses keep grading
     against the version they answered."""
 
-    class Kind(models.TextChoices):
-        SINGLE = grading.SINGLE, "Single choice"
-        MULTIPLE = grading.MULTIPLE, "Multiple response"
-        TRUEFALSE = grading.TRUEFALSE, "True/false"
-        SHORT = grading.SHORT, "Short answer"
-        NUMERICAL = grading.NUMERICAL, "Numerical"
-        MATCHING = grading.MATCHING, "Matching"
-        MISSINGWORD = grading.MISSINGWORD, "Missing word"
-        ESSAY = grading.ESSAY, "Essay"
-        DESCRIPTION = grading.DESCRIPTION, "Text only (not a question)"
+    Kind = models.TextChoices("Kind", [(s.value.upper(), (s.value, s.label)) for s in SPECS])
 
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
     position = models.PositiveIntegerField(default=0)
@@ -263,6 +254,12 @@ class Question(models.Model):
     )
     general_feedback_html = models.TextField(blank=True, editable=False)
     points = models.PositiveSmallIntegerField(default=1)
+    shuffle_choices = models.BooleanField(
+        "shuffle its options",
+        default=True,
+        help_text="Each attempt lists the options in its own order. Turn off only where "
+        "order matters (“all of the above”).",
+    )
     category = models.CharField(max_length=255, blank=True)
     gift_id = models.CharField("GIFT id", max_length=100, blank=True)
     tags = models.JSONField(default=list, blank=True)
@@ -300,23 +297,23 @@ class Question(models.Model):
         return sorted(texts, key=lambda text: (text.casefold(), text))
 
     @property
+    def spec(self) -> KindSpec:
+        """Everything about this question's kind (kinds.py)."""
+        return spec_of(self.kind)
+
+    @property
     def lists_choices(self) -> bool:
         """Answered by picking from listed options (short answers' options stay secret)."""
-        return self.kind in (
-            self.Kind.SINGLE,
-            self.Kind.MULTIPLE,
-            self.Kind.TRUEFALSE,
-            self.Kind.MISSINGWORD,
-        )
+        return self.spec.lists_choices
 
     @property
     def is_scored(self) -> bool:
-        return self.kind != self.Kind.DESCRIPTION
+        return self.spec.scored
 
     @property
     def grades_itself(self) -> bool:
         """Graded on the spot (so it can be checked): not an essay, not a description."""
-        return self.kind not in (self.Kind.ESSAY, self.Kind.DESCRIPTION)
+        return self.spec.grades_itself
 
     @property
     def max_points(self) -> int:
@@ -374,6 +371,14 @@ class Choice(models.Model):
         if self.question.kind == Question.Kind.TRUEFALSE:
             text = text.capitalize()
         return render_text(text, fmt, inline=True), render_text(self.feedback, fmt)
+
+
+def choices_in_order(question: Question, order: list[int] | None) -> list[Choice]:
+    """The question's choices in the given order (unknown ones last), or as authored."""
+    if not order:
+        return list(question.choice_list)
+    rank = {choice_id: index for index, choice_id in enumerate(order)}
+    return sorted(question.choice_list, key=lambda c: rank.get(c.pk, len(rank)))
 
 
 class AttemptQuerySet(models.QuerySet):
@@ -483,11 +488,7 @@ class Attempt(models.Model):
 
     def ordered_choices(self, question: Question) -> list[Choice]:
         """The question's choices in this attempt's (possibly shuffled) order."""
-        order = self.choice_order.get(str(question.pk))
-        if not order:
-            return question.choice_list
-        rank = {choice_id: index for index, choice_id in enumerate(order)}
-        return sorted(question.choice_list, key=lambda c: rank.get(c.pk, len(rank)))
+        return choices_in_order(question, self.choice_order.get(str(question.pk)))
 
     def review_options(self, viewer, now) -> "ReviewOptions":
         """What the review may show `viewer`: staff see everything; the student sees what

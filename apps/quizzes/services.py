@@ -14,16 +14,8 @@ from django.db.models import Max, Sum
 from django.utils import timezone
 
 from apps.core.dates import when
-from apps.quizzes.grading import grade_response
+from apps.quizzes.kinds import grade_response
 from apps.quizzes.models import Attempt, Choice, Question, Quiz, Response
-
-# Kinds whose options are listed for the student, so their order can be shuffled.
-SHUFFLED_KINDS = {
-    Question.Kind.SINGLE,
-    Question.Kind.MULTIPLE,
-    Question.Kind.MISSINGWORD,
-    Question.Kind.MATCHING,
-}
 
 
 class QuizError(Exception):
@@ -84,6 +76,17 @@ def forget_question(sender, instance, **kwargs) -> None:
     cache.delete(_question_key(instance.question_id if sender is Choice else instance.pk))
 
 
+def draw_choice_order(quiz: Quiz, question: Question, rng: random.Random) -> list[int] | None:
+    """The order one attempt lists a question's options (or matching rows) in, or None
+    when its kind lists none. Drawn at random unless the quiz or the question fixes it."""
+    if not question.spec.shuffled:
+        return None
+    ids = [choice.pk for choice in question.choice_list]
+    if quiz.shuffle_choices and question.shuffle_choices:
+        rng.shuffle(ids)
+    return ids
+
+
 def start_attempt(quiz: Quiz, user, now=None) -> Attempt:
     """Open a new attempt, or return the student's attempt that is still open.
 
@@ -113,11 +116,9 @@ def start_attempt(quiz: Quiz, user, now=None) -> Attempt:
         rng.shuffle(questions)
     choice_order = {}
     for question in questions:
-        if question.kind in SHUFFLED_KINDS:
-            ids = [choice.pk for choice in question.choice_list]
-            if quiz.shuffle_choices:
-                rng.shuffle(ids)
-            choice_order[str(question.pk)] = ids
+        order = draw_choice_order(quiz, question, rng)
+        if order is not None:
+            choice_order[str(question.pk)] = order
     number = (mine.aggregate(last=Max("number"))["last"] or 0) + 1
     try:
         with transaction.atomic():

@@ -6,8 +6,7 @@ learns that it exists. The take page never renders a fraction, a key or feedback
 checked answer (immediate feedback) and the review, within the quiz's rules, do.
 """
 
-from dataclasses import dataclass, field
-from functools import wraps
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,14 +17,21 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from apps.core.decorators import login_required_for_htmx
 from apps.core.roles import Action, may
 from apps.quizzes import services
 from apps.quizzes.forms import AnswerForm
 from apps.quizzes.models import Attempt, Choice, Question, Quiz, Response
+from apps.quizzes.presentation import (
+    AnswerView,
+    accepted_answers,
+    answer_view,
+    names_for_attempt,
+    slot_states,
+    take_context,
+)
 
 Kind = Question.Kind
-# Kinds answered with one word or number, which can sit in the blank of the sentence.
-BLANK_KINDS = {Kind.MISSINGWORD, Kind.SHORT, Kind.NUMERICAL}
 
 
 def _get_quiz_for_user(request: HttpRequest, slug: str) -> Quiz:
@@ -99,64 +105,12 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("quizzes:take", attempt.pk)
 
 
-@dataclass
-class SlotState:
-    number: int
-    answered: bool
-    checked: bool
-    is_question: bool
-    current: bool = False
-
-
 def _responses_by_question(attempt: Attempt) -> dict[int, Response]:
     """Every response of the attempt with its question's kind: one query for any length."""
     responses = attempt.responses.select_related("question").only(
         "question_id", "answer", "saved_at", "checked_at", "fraction", "feedback", "question__kind"
     )
     return {response.question_id: response for response in responses}
-
-
-def _slot_states(
-    attempt: Attempt, responses: dict[int, Response], current: int = 0
-) -> list[SlotState]:
-    """Answered or not, per slot, in the attempt's order."""
-    states = []
-    for number, question_id in enumerate(attempt.question_order, start=1):
-        response = responses[question_id]
-        states.append(
-            SlotState(
-                number=number,
-                answered=response.is_answered,
-                checked=response.checked_at is not None,
-                is_question=response.question.is_scored,
-                current=number == current,
-            )
-        )
-    return states
-
-
-@dataclass
-class AnswerView:
-    """A response's answer shaped for a template: which choices are picked, what was
-    typed, what each matching row holds."""
-
-    picked: set = field(default_factory=set)
-    typed: str = ""
-    match_rows: list = field(default_factory=list)  # (choice, chosen text)
-
-
-def answer_view(question: Question, choices: list[Choice], answer) -> AnswerView:
-    view = AnswerView()
-    if question.kind == Kind.MATCHING:
-        chosen = answer if isinstance(answer, dict) else {}
-        view.match_rows = [(c, chosen.get(str(c.pk), "")) for c in choices if c.text]
-    elif question.kind == Kind.MULTIPLE:
-        view.picked = set(answer or [])
-    elif question.lists_choices:
-        view.picked = {answer} if answer is not None else set()
-    elif isinstance(answer, str):
-        view.typed = answer
-    return view
 
 
 def _leave_attempt(request: HttpRequest, attempt: Attempt) -> HttpResponse:
@@ -180,24 +134,9 @@ def _go_to(attempt: Attempt, slot: int, go: str) -> str:
     """Where a plain (no-JS) form post continues: another slot, the summary, or here."""
     if go == "summary":
         return reverse("quizzes:summary", args=[attempt.pk])
-    if go.isdigit() and 1 <= int(go) <= len(attempt.question_order):
+    if go.isdecimal() and 1 <= int(go) <= len(attempt.question_order):
         slot = int(go)
     return reverse("quizzes:take", args=[attempt.pk]) + f"?q={slot}"
-
-
-def login_required_for_htmx(view):
-    """login_required, except that an htmx request from a signed-out browser gets a 403
-    (app.js then asks "are you still signed in?") instead of the login page swapped into
-    the form."""
-    protected = login_required(view)
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.htmx and not request.user.is_authenticated:
-            raise PermissionDenied
-        return protected(request, *args, **kwargs)
-
-    return wrapper
 
 
 @login_required_for_htmx
@@ -214,7 +153,7 @@ def take(request: HttpRequest, attempt_id: int) -> HttpResponse:
     question = services.question_with_choices(attempt.question_order[slot - 1])
     error = ""
     if request.method == "POST":
-        form = AnswerForm(question, request.POST)
+        form = AnswerForm(question, names_for_attempt(attempt), request.POST)
         if not form.is_valid():
             return HttpResponseBadRequest("That answer is not one of the options.")
         action = request.POST.get("action", "save")
@@ -250,33 +189,20 @@ def take(request: HttpRequest, attempt_id: int) -> HttpResponse:
 
 def _take_context(attempt: Attempt, question: Question, slot: int, now) -> dict:
     responses = _responses_by_question(attempt)
-    response = responses[question.pk]
-    choices = attempt.ordered_choices(question)
-    checked = response.checked_at is not None
-    total = len(attempt.question_order)
-    return {
-        "quiz": attempt.quiz,
-        "attempt": attempt,
-        "slot": slot,
-        "total": total,
-        "previous_slot": slot - 1 if slot > 1 else None,
-        "next_slot": slot + 1 if slot < total else None,
-        "take_url": reverse("quizzes:take", args=[attempt.pk]),
-        "question": question,
-        "choices": choices,
-        "inline_blank": question.text_parts is not None and question.kind in BLANK_KINDS,
-        "answer": answer_view(question, choices, response.answer),
-        "response": response,
-        "saved": response.saved_at is not None,
-        "checked": checked,
-        "can_check": (
-            attempt.quiz.feedback_mode == Quiz.FeedbackMode.IMMEDIATE
-            and question.grades_itself
-            and not checked
-        ),
-        "slots": _slot_states(attempt, responses, current=slot),
-        "seconds_left": _seconds_left(attempt, now),
-    }
+    return take_context(
+        quiz=attempt.quiz,
+        attempt=attempt,
+        questions=[responses[question_id].question for question_id in attempt.question_order],
+        responses=responses,
+        slot=slot,
+        question=question,
+        choices=attempt.ordered_choices(question),
+        names=names_for_attempt(attempt),
+        response=responses[question.pk],
+        take_url=reverse("quizzes:take", args=[attempt.pk]),
+        can_check=attempt.quiz.feedback_mode == Quiz.FeedbackMode.IMMEDIATE,
+        seconds_left=_seconds_left(attempt, now),
+    )
 
 
 def _seconds_left(attempt: Attempt, now) -> int | None:
@@ -293,7 +219,9 @@ def summary(request: HttpRequest, attempt_id: int) -> HttpResponse:
     attempt = services.close_if_overdue(_get_own_attempt(request, attempt_id), now)
     if not attempt.in_progress:
         return _leave_attempt(request, attempt)
-    slots = [s for s in _slot_states(attempt, _responses_by_question(attempt)) if s.is_question]
+    responses = _responses_by_question(attempt)
+    questions = [responses[question_id].question for question_id in attempt.question_order]
+    slots = [s for s in slot_states(questions, responses) if s.is_question]
     context = {
         "quiz": attempt.quiz,
         "attempt": attempt,
@@ -323,27 +251,6 @@ class ReviewItem:
     accepted: list[tuple[str, float]]  # accepted typed answers: (label, fraction)
 
 
-def _accepted_answers(question: Question) -> list[tuple[str, float]]:
-    """The typed answers that earn credit, best first, written for the review."""
-    accepted = []
-    for choice in question.choice_list:
-        if choice.fraction <= 0:
-            continue
-        if question.kind == Kind.NUMERICAL:
-            if choice.low is not None and choice.high is not None:
-                label = f"{choice.low:g} to {choice.high:g}"
-            elif choice.value is None:
-                continue
-            elif choice.tolerance:
-                label = f"{choice.value:g} ± {choice.tolerance:g}"
-            else:
-                label = f"{choice.value:g}"
-        else:
-            label = choice.text
-        accepted.append((label, choice.fraction))
-    return sorted(accepted, key=lambda item: -item[1])
-
-
 def _review_items(attempt: Attempt) -> list[ReviewItem]:
     responses = attempt.responses.select_related("question").prefetch_related("question__choices")
     by_question = {r.question_id: r for r in responses}
@@ -359,11 +266,7 @@ def _review_items(attempt: Attempt) -> list[ReviewItem]:
                 response=response,
                 choices=choices,
                 answer=answer_view(question, choices, response.answer),
-                accepted=(
-                    _accepted_answers(question)
-                    if question.kind in (Kind.SHORT, Kind.NUMERICAL)
-                    else []
-                ),
+                accepted=accepted_answers(question) if question.spec.typed_length else [],
             )
         )
     return items

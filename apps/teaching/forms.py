@@ -460,7 +460,7 @@ class Editor:
                 # A tampered count is left for the formset's management form to reject,
                 # and a full question gets no more rows (the button is hidden then).
                 count = data.get(key, "")
-                if count.isdigit() and int(count) < MAX_ROWS:
+                if count.isdecimal() and int(count) < MAX_ROWS:
                     data[key] = str(int(count) + 1)
             return self.formset_class(0)(data, prefix="rows")
         initial = [self.row.initial_for(c) for c in question.choice_list] if question else []

@@ -28,14 +28,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from apps.classes import services as class_services
 from apps.classes.models import Class
 from apps.core.dates import when
+from apps.core.decorators import login_required_for_htmx
 from apps.core.roles import Action, may
 from apps.quizzes import services as quiz_services
 from apps.quizzes.forms import AnswerForm
 from apps.quizzes.gift import GiftSyntaxError, write_gift
-from apps.quizzes.grading import grade_response
+from apps.quizzes.kinds import grade_response
 from apps.quizzes.loading import question_to_gift
-from apps.quizzes.models import Attempt, Question, Quiz, Response
-from apps.quizzes.views import BLANK_KINDS, SlotState, answer_view, login_required_for_htmx
+from apps.quizzes.models import Attempt, Question, Quiz, Response, choices_in_order
+from apps.quizzes.presentation import names_for_preview, take_context
 from apps.teaching import gradebook, services, statistics
 from apps.teaching.forms import (
     EDITORS,
@@ -410,21 +411,13 @@ def question_delete(request: HttpRequest, quiz_id: int, question_id: int) -> Htt
 # Preview: the student's page, with nothing saved
 
 
-def _preview_choices(quiz: Quiz, question: Question) -> list:
-    """The choices in an order a student could see: shuffled like an attempt when the
-    quiz shuffles, with a seed fixed per question so the page holds still on reload."""
-    choices = list(question.choice_list)
-    if quiz.shuffle_choices and question.kind in quiz_services.SHUFFLED_KINDS:
-        random.Random(question.pk).shuffle(choices)
-    return choices
-
-
 @teacher_required
 @require_http_methods(["GET", "POST"])
 def quiz_preview(request: HttpRequest, quiz_id: int) -> HttpResponse:
     """The quiz exactly as a student takes it (?q=N pages through it), with the take
-    page's own template. Answers are never saved and no attempt is created; Check answer
-    grades the posted answer on the spot so authors can try their feedback."""
+    page's own template and presentation. Answers are never saved and no attempt is
+    created; Check answer grades the posted answer on the spot so authors can try their
+    feedback."""
     quiz = _get_quiz_to_teach(request, quiz_id)
     questions = list(quiz.questions.current().prefetch_related("choices"))
     exit_url = (
@@ -441,18 +434,20 @@ def quiz_preview(request: HttpRequest, quiz_id: int) -> HttpResponse:
     except ValueError:
         slot = 1
     question = questions[slot - 1]
-    choices = _preview_choices(quiz, question)
-    answer, response, error = None, None, ""
+    names = names_for_preview(request.user, quiz)
+    # An order a student could see, with a seed fixed per question so a reload holds still.
+    order = quiz_services.draw_choice_order(quiz, question, random.Random(question.pk))
+    response, error = None, ""
     action = request.POST.get("action", "")
     if request.method == "POST":
-        form = AnswerForm(question, request.POST)
+        form = AnswerForm(question, names, request.POST)
         if not form.is_valid():
             return HttpResponseBadRequest("That answer is not one of the options.")
         if action != "check":
             go = request.POST.get("go", "")
             if go == "summary":
                 return redirect(exit_url)
-            target = int(go) if go.isdigit() and 1 <= int(go) <= len(questions) else slot
+            target = int(go) if go.isdecimal() and 1 <= int(go) <= len(questions) else slot
             return redirect(f"{preview_url}?q={target}")
         answer = form.answer()
         if answer is None:
@@ -460,36 +455,25 @@ def quiz_preview(request: HttpRequest, quiz_id: int) -> HttpResponse:
         elif question.grades_itself:
             fraction, feedback = grade_response(question, answer)
             response = Response(
-                question=question, answer=answer, fraction=fraction, feedback=feedback
+                question=question,
+                answer=answer,
+                fraction=fraction,
+                feedback=feedback,
+                checked_at=timezone.now(),
             )
-    checked = response is not None
-    context = {
-        "preview": {"exit_url": exit_url},
-        "quiz": quiz,
-        "attempt": None,
-        "slot": slot,
-        "total": len(questions),
-        "previous_slot": slot - 1 if slot > 1 else None,
-        "next_slot": slot + 1 if slot < len(questions) else None,
-        "take_url": preview_url,
-        "question": question,
-        "choices": choices,
-        "inline_blank": question.text_parts is not None and question.kind in BLANK_KINDS,
-        "answer": answer_view(question, choices, answer),
-        "response": response,
-        "checked": checked,
-        "can_check": question.grades_itself and not checked,
-        "slots": [
-            SlotState(
-                number=n, answered=False, checked=False, is_question=q.is_scored, current=n == slot
-            )
-            for n, q in enumerate(questions, start=1)
-        ],
-        "seconds_left": None,
-        "saved": False,
-        "error": error,
-        "action": action,
-    }
+    context = take_context(
+        quiz=quiz,
+        questions=questions,
+        slot=slot,
+        question=question,
+        choices=choices_in_order(question, order),
+        names=names,
+        response=response,
+        take_url=preview_url,
+        # Authors try their feedback whatever the quiz's feedback setting.
+        can_check=True,
+    )
+    context.update(preview={"exit_url": exit_url}, error=error, action=action)
     template = "quizzes/take.html" + ("#answer-form" if request.htmx else "")
     return render(request, template, context)
 
@@ -820,10 +804,10 @@ def grading_queue(request: HttpRequest) -> HttpResponse:
     quizzes = Quiz.objects.teachable_by(request.user)
     classes = Class.objects.taught_by(request.user)
     quiz = klass = None
-    if request.GET.get("quiz", "").isdigit():
+    if request.GET.get("quiz", "").isdecimal():
         quiz = get_object_or_404(quizzes, pk=request.GET["quiz"])
         responses = responses.filter(attempt__quiz=quiz)
-    if request.GET.get("class", "").isdigit():
+    if request.GET.get("class", "").isdecimal():
         klass = get_object_or_404(classes, pk=request.GET["class"])
         responses = responses.filter(attempt__user__class_memberships__klass=klass)
     responses = responses.order_by("attempt__submitted_at", "pk")

@@ -106,3 +106,12 @@ def test_saving_in_the_admin_records_a_revision_with_the_curator(client, carol, 
     [version] = Version.objects.get_for_object(case)
     assert version.revision.user == carol
     assert version.field_dict["title"] == "Renamed case"
+
+
+@pytest.mark.parametrize("field", ["lessons", "key_terms", "sources"])
+def test_an_id_too_large_to_store_is_a_form_error_not_a_crash(client, carol, field):
+    client.force_login(carol)
+    response = client.post("/admin/cases/case/add/", {"title": "X", field: "9" * 21})
+    assert response.status_code == 200
+    assert "is not a valid value" in response.content.decode()
+    assert not Case.objects.filter(title="X").exists()

@@ -110,3 +110,22 @@ def test_missing_front_matter_is_reported(tmp_path):
     (content / "theories" / "broken.md").write_text("no front matter here\n")
     with pytest.raises(CommandError, match=r"broken.md:1: expected front matter"):
         call_command("load_content", dir=str(content), verbosity=0)
+
+
+def test_loading_again_renders_the_changed_text(db, tmp_path):
+    """A second load over existing rows writes the new HTML, contents and reading time,
+    not only the Markdown (update_or_create saves just the fields it is given)."""
+    content = tmp_path / "content"
+    shutil.copytree(settings.BASE_DIR / "content", content)
+    call_command("load_content", dir=str(content), verbosity=0)
+    path = content / "lessons" / "01-two-views-of-security.md"
+    path.write_text(
+        path.read_text(encoding="utf-8") + "\n## A section added later {#added-later}\n\n"
+        + "word " * 3000 + "\n",
+        encoding="utf-8",
+    )
+    call_command("load_content", dir=str(content), verbosity=0)
+    lesson = Lesson.objects.get(slug="two-views-of-security")
+    assert 'id="added-later"' in lesson.body_html
+    assert any(entry["id"] == "added-later" for entry in lesson.toc)
+    assert lesson.reading_minutes >= 15

@@ -6,6 +6,7 @@ from django.test import Client
 from apps.quizzes.gift import parse_gift
 from apps.quizzes.loading import sync_questions
 from apps.quizzes.models import Quiz
+from apps.quizzes.presentation import names_for_attempt
 from tests.conftest import PASSWORD
 
 EVERY_KIND = """\
@@ -74,3 +75,13 @@ def fast_password_hashing(settings):
 @pytest.fixture
 def quiz(db):
     return quiz_from_gift()
+
+
+def option(attempt, question, text: str) -> str:
+    """The opaque name the attempt's page gives the option reading `text`."""
+    return names_for_attempt(attempt).name(choice_id(question, text))
+
+
+def match_field(attempt, choice) -> str:
+    """The form field of a matching row in the attempt's page."""
+    return f"match-{names_for_attempt(attempt).name(choice.pk)}"

@@ -5,7 +5,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from apps.quizzes.grading import grade_response, normalise_text, parse_number
+from apps.quizzes.grading import matches_pattern, normalise_text, parse_number
+from apps.quizzes.kinds import grade_response
 
 
 def choice(id, text="", fraction=0.0, feedback="", match_text="", value=None, tolerance=0.0,
@@ -122,11 +123,45 @@ def test_short_answer_gives_partial_credit_with_its_own_feedback():
     assert grade_response(SHORT, "Charles") == (0.5, "<p>Half</p>")
 
 
-def test_short_answer_takes_the_best_matching_answer():
-    overlapping = question(
-        "short", choice(1, "rule*", 0.5, "<p>half</p>"), choice(2, "rules", 1.0, "<p>full</p>")
+def test_short_answer_takes_the_first_matching_answer_in_author_order_as_moodle_does():
+    # Moodle: {=%50%anarch* =anarchy} gives "anarchy" 50%, since the first match decides.
+    wildcard_first = question(
+        "short", choice(1, "anarch*", 0.5, "<p>half</p>"), choice(2, "anarchy", 1.0, "<p>full</p>")
     )
-    assert grade_response(overlapping, "Rules") == (1.0, "<p>full</p>")
+    assert grade_response(wildcard_first, "Anarchy") == (0.5, "<p>half</p>")
+    exact_first = question(
+        "short", choice(2, "anarchy", 1.0, "<p>full</p>"), choice(1, "anarch*", 0.5, "<p>half</p>")
+    )
+    assert grade_response(exact_first, "Anarchy") == (1.0, "<p>full</p>")
+    assert grade_response(exact_first, "anarchic") == (0.5, "<p>half</p>")
+
+
+def test_numerical_takes_the_first_answer_in_author_order_that_accepts_the_number():
+    wide_first = question(
+        "numerical",
+        choice(1, "", 0.5, "<p>close</p>", value=1853.0, tolerance=5.0),
+        choice(2, "", 1.0, "<p>exact</p>", value=1853.0),
+    )
+    assert grade_response(wide_first, "1853") == (0.5, "<p>close</p>")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "typed", "matches"),
+    [
+        ("*a*a*a*b", "a" * 499 + "c", False),
+        ("*a*a*a*b", "a" * 499 + "b", True),
+        ("a*b*c", "abc", True),
+        ("a*b*c", "ac", False),
+        ("a*a", "a", False),  # the two literal ends may not overlap
+        ("*", "", True),
+        ("**x**", "xx", True),
+        ("ab*ba", "aba", False),
+        ("ab*ba", "abba", True),
+        ("*rule*", "the rules of the game", True),
+    ],
+)
+def test_wildcards_match_as_a_star_only_glob(pattern, typed, matches):
+    assert matches_pattern(pattern, typed) is matches
 
 
 @pytest.mark.parametrize("typed", [None, "", "   ", 42, ["Lipson"]])

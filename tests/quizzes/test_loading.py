@@ -19,6 +19,7 @@ def topics(db):
     Lesson.objects.create(slug="two-views-of-security", title="Two views", theory=theory)
     Case.objects.create(slug="concert-of-europe", title="The Concert", period="1815–1854")
 
+
 QUIZZES_YAML = """\
 - slug: two-views
   title: Two views of security

@@ -12,7 +12,13 @@ import pytest
 from django.utils import timezone
 
 from apps.quizzes.models import Attempt
-from tests.quizzes.conftest import client_for, questions_by_title, quiz_from_gift
+from tests.quizzes.conftest import (
+    client_for,
+    match_field,
+    option,
+    questions_by_title,
+    quiz_from_gift,
+)
 
 SECRET_GIFT = """\
 ::s-single:: Which one is right? {
@@ -80,11 +86,11 @@ class Recorder:
         return [(url, found) for url, found in self.seen if found]
 
 
-def answers_for(quiz) -> dict[str, dict]:
-    qs = questions_by_title(quiz)
+def answers_for(attempt) -> dict[str, dict]:
+    qs = questions_by_title(attempt.quiz)
 
     def pick(title, text):
-        return next(c.pk for c in qs[title].choice_list if c.text == text)
+        return option(attempt, qs[title], text)
 
     return {
         "s-single": {"answer": pick("s-single", "Wrong answer")},
@@ -92,7 +98,7 @@ def answers_for(quiz) -> dict[str, dict]:
         "s-truefalse": {"answer": pick("s-truefalse", "false")},
         "s-short": {"answer": "a guess"},
         "s-numerical": {"answer": "not a number"},
-        "s-matching": {f"match-{c.pk}": "Alpha" for c in qs["s-matching"].choice_list},
+        "s-matching": {match_field(attempt, c): "Alpha" for c in qs["s-matching"].choice_list},
         "s-missingword": {"answer": pick("s-missingword", "wrong")},
         "s-essay": {"answer": "Some words."},
     }
@@ -105,7 +111,7 @@ def walk_an_attempt(recorder: Recorder, quiz, check: bool = False) -> Attempt:
     start = recorder.post(f"/quizzes/{quiz.slug}/start/")
     attempt = Attempt.objects.get(quiz=quiz, state="in_progress")
     take = start.url
-    answers = answers_for(quiz)
+    answers = answers_for(attempt)
     for slot, question_id in enumerate(attempt.question_order, start=1):
         title = quiz.questions.get(pk=question_id).title
         url = f"{take}?q={slot}"
@@ -163,7 +169,7 @@ def test_immediate_feedback_reveals_only_the_checked_questions_feedback(alice):
     attempt = Attempt.objects.get()
     qs = questions_by_title(quiz)
     single_slot = attempt.slot_of(qs["s-single"].pk)
-    answers = answers_for(quiz)
+    answers = answers_for(attempt)
 
     for slot in range(1, 9):
         assert secrets_in(client.get(f"{start.url}?q={slot}")) == set()

@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from apps.quizzes import services
+from apps.quizzes.presentation import names_for_attempt
 from apps.quizzes.models import Attempt
 from tests.quizzes.conftest import client_for, quiz_from_gift
 
@@ -30,7 +31,8 @@ def measure(user, count: int) -> dict[str, int]:
     client = client_for(user)
     take = client.post(f"/quizzes/{quiz.slug}/start/").url
     attempt = Attempt.objects.get(quiz=quiz)
-    first_choice = quiz.questions.get(pk=attempt.question_order[0]).choices.first().pk
+    first = quiz.questions.get(pk=attempt.question_order[0]).choices.first()
+    first_choice = names_for_attempt(attempt).name(first.pk)
     for question_id in attempt.question_order[1:]:
         services.save_response(attempt, question_id, "word")
     requests = {

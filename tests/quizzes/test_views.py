@@ -6,7 +6,14 @@ from django.utils import timezone
 
 from apps.quizzes import services
 from apps.quizzes.models import Attempt, Quiz
-from tests.quizzes.conftest import choice_id, client_for, questions_by_title, quiz_from_gift
+from tests.quizzes.conftest import (
+    choice_id,
+    client_for,
+    match_field,
+    option,
+    questions_by_title,
+    quiz_from_gift,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -122,15 +129,15 @@ def test_a_whole_attempt_works_without_javascript(alice, quiz):
     attempt = Attempt.objects.get()
     qs = questions_by_title(quiz)
     answers = {
-        "single": {"answer": choice_id(qs["single"], "Realism")},
+        "single": {"answer": option(attempt, qs["single"], "Realism")},
         "multiple": {
-            "answer": [choice_id(qs["multiple"], t) for t in ("Shared norms", "Reciprocity")]
+            "answer": [option(attempt, qs["multiple"], t) for t in ("Shared norms", "Reciprocity")]
         },
-        "truefalse": {"answer": choice_id(qs["truefalse"], "true")},
+        "truefalse": {"answer": option(attempt, qs["truefalse"], "true")},
         "short": {"answer": "LIPSON"},
         "numerical": {"answer": "1853"},
-        "matching": {f"match-{c.pk}": c.match_text for c in qs["matching"].choice_list},
-        "missingword": {"answer": choice_id(qs["missingword"], "1815")},
+        "matching": {match_field(attempt, c): c.match_text for c in qs["matching"].choice_list},
+        "missingword": {"answer": option(attempt, qs["missingword"], "1815")},
         "essay": {"answer": "Rules, not a building."},
     }
     for title, data in answers.items():
@@ -159,7 +166,7 @@ def test_the_answer_shows_again_after_a_reload(alice, quiz):
     client.post(take_url(attempt, slot), {"answer": "Lipson"}, **HX)
     assert 'value="Lipson"' in client.get(take_url(attempt, slot)).content.decode()
     slot = slot_of(attempt, "single")
-    realism = choice_id(questions_by_title(quiz)["single"], "Realism")
+    realism = option(attempt, questions_by_title(quiz)["single"], "Realism")
     client.post(take_url(attempt, slot), {"answer": realism}, **HX)
     page = client.get(take_url(attempt, slot)).content.decode()
     assert re.search(rf'value="{realism}"\s+checked', page)
@@ -217,7 +224,7 @@ def test_immediate_check_without_javascript_shows_the_feedback(alice):
     client = client_for(alice)
     attempt = services.start_attempt(quiz, alice)
     slot = slot_of(attempt, "single")
-    realism = choice_id(questions_by_title(quiz)["single"], "Realism")
+    realism = option(attempt, questions_by_title(quiz)["single"], "Realism")
     response = client.post(take_url(attempt, slot), {"answer": realism, "action": "check"})
     assert response.url == take_url(attempt, slot)
     page = client.get(response.url).content.decode()

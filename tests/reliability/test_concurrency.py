@@ -139,7 +139,7 @@ def test_saves_racing_a_submit_never_change_the_graded_answers(alice, quiz):
     attempt.refresh_from_db()
     response = Response.objects.get(attempt=attempt, question=short)
     # Whatever was saved before the submission is exactly what was graded.
-    from apps.quizzes.grading import grade_response
+    from apps.quizzes.kinds import grade_response
 
     fraction, _ = grade_response(short, response.answer)
     assert response.fraction == fraction

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from apps.quizzes.grading import grade_response
+from apps.quizzes.kinds import grade_response
 from apps.quizzes.models import Choice, Question, Quiz
 from apps.teaching.forms import MAX_ROWS
 from tests.teaching.conftest import HX, answered, client_for, quiz_from_gift

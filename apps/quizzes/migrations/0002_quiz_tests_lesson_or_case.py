@@ -9,18 +9,18 @@ def link_topics(apps, schema_editor):
     Case = apps.get_model("cases", "Case")
     lessons = dict(Lesson.objects.values_list("slug", "pk"))
     cases = dict(Case.objects.values_list("slug", "pk"))
-    for quiz in Quiz.objects.all():
-        quiz.lesson_id = lessons.get(quiz.lesson_slug)
-        quiz.case_id = cases.get(quiz.case_slug)
-        quiz.save(update_fields=["lesson", "case"])
+    # update(), not save(): no signal handler (the search index, the page cache) runs
+    # against tables that later migrations create.
+    for pk, lesson_slug, case_slug in Quiz.objects.values_list("pk", "lesson_slug", "case_slug"):
+        Quiz.objects.filter(pk=pk).update(
+            lesson_id=lessons.get(lesson_slug), case_id=cases.get(case_slug)
+        )
 
 
 def unlink_topics(apps, schema_editor):
     Quiz = apps.get_model("quizzes", "Quiz")
-    for quiz in Quiz.objects.select_related("lesson", "case"):
-        quiz.lesson_slug = quiz.lesson.slug if quiz.lesson_id else ""
-        quiz.case_slug = quiz.case.slug if quiz.case_id else ""
-        quiz.save(update_fields=["lesson_slug", "case_slug"])
+    for pk, lesson_slug, case_slug in Quiz.objects.values_list("pk", "lesson__slug", "case__slug"):
+        Quiz.objects.filter(pk=pk).update(lesson_slug=lesson_slug or "", case_slug=case_slug or "")
 
 
 class Migration(migrations.Migration):
