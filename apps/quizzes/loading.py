@@ -26,6 +26,7 @@ from apps.core.content_files import ContentError, find_each, line_of_key, read_y
 from apps.core.publishing import Status
 from apps.lessons.models import Lesson
 from apps.quizzes.gift import GiftAnswer, GiftQuestion, GiftSyntaxError, parse_gift, write_gift
+from apps.quizzes.lint import item_from_gift, quiz_warnings
 from apps.quizzes.models import Choice, Question, Quiz, TextFormat
 from apps.quizzes.services import retire_question, save_question
 
@@ -56,13 +57,16 @@ def quizzes_dir(content_dir: Path) -> Path:
 
 
 @transaction.atomic
-def load_quizzes(content_dir: Path, documents: list | None = None) -> int:
+def load_quizzes(
+    content_dir: Path, documents: list | None = None, warnings: list | None = None
+) -> int:
     """Upsert the course quizzes by slug and return how many the YAML lists.
 
     Idempotent: a question whose content is unchanged is left alone; a changed one is
     edited in place, or saved as a new version when an attempt already includes it;
     attempts are never touched. Raises ContentError naming the file and line. Appends
-    (path, explanation, line) to `documents`, when given, for the site-wide link check.
+    (path, explanation, line) to `documents`, when given, for the site-wide link check,
+    and what the authoring lint says of each quiz to `warnings`.
     """
     path = quizzes_dir(content_dir) / "quizzes.yaml"
     if not path.exists():
@@ -77,6 +81,9 @@ def load_quizzes(content_dir: Path, documents: list | None = None) -> int:
         sync_questions(quiz, questions, gift_path)
         if documents is not None:
             documents.extend((gift_path, q.general_feedback, q.line) for q in questions)
+        if warnings is not None:
+            items = [item_from_gift(q) for q in questions]
+            warnings.extend(f"{gift_path.name} {w}" for w in quiz_warnings(items))
     return len(entries)
 
 

@@ -11,6 +11,7 @@ from django.utils.text import slugify
 
 from apps.core.publishing import Status
 from apps.quizzes.gift import GiftQuestion, GiftResult, GiftSyntaxError, parse_gift
+from apps.quizzes.lint import item_from_gift, quiz_warnings
 from apps.quizzes.loading import question_from_gift, question_to_gift
 from apps.quizzes.models import Choice, Question, Quiz
 from apps.quizzes.services import retire_question, save_question
@@ -179,12 +180,19 @@ def check_gift(text: str) -> GiftResult:
                 gift.line,
                 f"{len(gift.answers)} answers; a question can have at most {MAX_ROWS}",
             )
+        if (
+            gift.answers
+            and gift.kind != Question.Kind.MATCHING
+            and max(a.fraction for a in gift.answers) <= 0
+        ):
+            raise GiftSyntaxError(gift.line, "no answer earns credit; mark the right one with =")
         try:
             question_from_gift(gift, Quiz(), 0)
         except ValueError as exc:
             raise GiftSyntaxError(gift.line, str(exc)) from exc
     if not result.questions:
         raise GiftSyntaxError(1, "no questions found")
+    result.warnings.extend(quiz_warnings([item_from_gift(gift) for gift in result.questions]))
     return result
 
 

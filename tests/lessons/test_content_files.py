@@ -120,8 +120,10 @@ def test_loading_again_renders_the_changed_text(db, tmp_path):
     call_command("load_content", dir=str(content), verbosity=0)
     path = content / "lessons" / "01-two-views-of-security.md"
     path.write_text(
-        path.read_text(encoding="utf-8") + "\n## A section added later {#added-later}\n\n"
-        + "word " * 3000 + "\n",
+        path.read_text(encoding="utf-8")
+        + "\n## A section added later {#added-later}\n\n"
+        + "word " * 3000
+        + "\n",
         encoding="utf-8",
     )
     call_command("load_content", dir=str(content), verbosity=0)

@@ -1,12 +1,14 @@
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from apps.cases.models import Case
 from apps.core.content_files import ContentError
 from apps.lessons.models import Lesson, Theory
 from apps.quizzes import services
-from apps.quizzes.loading import export_quizzes, load_quizzes
+from apps.quizzes.lint import item_from_gift, quiz_warnings
+from apps.quizzes.loading import export_quizzes, load_quizzes, read_gift
 from apps.quizzes.models import Attempt, Question, Quiz
 
 pytestmark = pytest.mark.django_db
@@ -222,3 +224,12 @@ def test_a_quiz_on_an_unknown_lesson_names_the_line(tmp_path):
     with pytest.raises(ContentError, match="unknown lesson 'no-such-lesson'"):
         load_quizzes(tmp_path)
     assert not Quiz.objects.exists()
+
+
+def test_the_course_bank_passes_the_authoring_lint():
+    warnings: list[str] = []
+    for path in sorted((settings.BASE_DIR / "content" / "quizzes").glob("*.gift")):
+        items = [item_from_gift(q) for q in read_gift(path)]
+        warnings += [f"{path.name} {w}" for w in quiz_warnings(items)]
+    assert len(list((settings.BASE_DIR / "content" / "quizzes").glob("*.gift"))) == 11
+    assert warnings == []

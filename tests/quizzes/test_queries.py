@@ -6,8 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from apps.quizzes import services
-from apps.quizzes.presentation import names_for_attempt
 from apps.quizzes.models import Attempt
+from apps.quizzes.presentation import names_for_attempt
 from tests.quizzes.conftest import client_for, quiz_from_gift
 
 HX = {"HTTP_HX_REQUEST": "true"}

@@ -40,17 +40,20 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         content_dir = Path(options["dir"])
         documents: list = []
+        warnings: list[str] = []
         try:
             with transaction.atomic(), search.rebuild_once_after():
                 lesson_files.load(content_dir, documents)
                 case_files.load(content_dir, documents)
-                quizzes = load_quizzes(content_dir, documents)
+                quizzes = load_quizzes(content_dir, documents, warnings)
                 check_links(documents, link_targets())
         except ContentError as exc:
             raise CommandError(f"Nothing was loaded. {exc}") from exc
         # Saves bumped it inside the transaction; pages rendered before it committed, and
         # rows made by bulk_create (actors, events), must not outlive it.
         bump_content_version()
+        for warning in warnings:
+            self.stderr.write(self.style.WARNING(f"Authoring lint: {warning}"))
         self.stdout.write(
             f"Loaded {Theory.objects.count()} theories, {Lesson.objects.count()} lessons, "
             f"{Case.objects.count()} cases, {GlossaryTerm.objects.count()} glossary terms, "

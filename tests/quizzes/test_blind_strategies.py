@@ -1,0 +1,156 @@
+"""No blind strategy passes: a student who reads nothing but the page's form, answering
+every course quiz (and a freshly imported GIFT quiz) by a rule that ignores the question,
+earns no more than chance plus ten percentage points on the choice-type questions.
+
+Pages are fetched through HTTP exactly as a browser gets them; each strategy's pick is
+then graded by the server's own grader. The shuffle's random generator is seeded, so the
+run is the same every time, and several attempts per quiz are pooled.
+"""
+
+import random
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from html import unescape
+from types import SimpleNamespace
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.classes.models import Assignment, Class, Membership
+from apps.quizzes import services
+from apps.quizzes.kinds import grade_response
+from apps.quizzes.models import Attempt, Question, Quiz
+from apps.quizzes.presentation import names_for_attempt
+from tests.quizzes.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+ATTEMPTS_PER_QUIZ = 3
+MARGIN = 0.10
+FORM = re.compile(r'<form id="answer-form".*?</form>', re.S)
+RADIO = re.compile(
+    r'<input type="(?:radio|checkbox)" name="answer" id="([^"]+)" value="([^"]+)"[^>]*>\s*'
+    r'<label for="\1">(.*?)</label>',
+    re.S,
+)
+OPTION = re.compile(r'<option value="([^"]+)"[^>]*>(.*?)</option>', re.S)
+
+
+@dataclass
+class Shown:
+    """One listed option as the page shows it, in the page's order."""
+
+    value: str
+    label: str
+
+
+def shown_options(html: str) -> list[Shown]:
+    form = FORM.search(html).group(0)
+    found = [Shown(value, _text(label)) for _, value, label in RADIO.findall(form)]
+    return found or [Shown(value, _text(label)) for value, label in OPTION.findall(form)]
+
+
+def _text(html: str) -> str:
+    return " ".join(unescape(re.sub(r"<[^>]+>", "", html)).split())
+
+
+STRATEGIES = {
+    "lowest value": lambda options: min(options, key=lambda o: o.value),
+    "highest value": lambda options: max(options, key=lambda o: o.value),
+    "first shown": lambda options: options[0],
+    "last shown": lambda options: options[-1],
+    "longest label": lambda options: max(options, key=lambda o: (len(o.label), o.value)),
+}
+TRUEFALSE_STRATEGIES = {
+    "always true": lambda options: next(o for o in options if o.label == "True"),
+    "always false": lambda options: next(o for o in options if o.label == "False"),
+}
+
+
+def _credit(question: Question, attempt: Attempt, picked: Shown) -> float:
+    choice_id = names_for_attempt(attempt).by_name(question.choice_list)[picked.value]
+    answer = [choice_id] if question.spec.picks_many else choice_id
+    return grade_response(question, answer).fraction
+
+
+def _chance(question: Question) -> float:
+    """The credit a pick made at random earns on average."""
+    return sum(max(0.0, min(1.0, c.fraction)) for c in question.choice_list) / len(
+        question.choice_list
+    )
+
+
+def play_blind(client, quizzes: list[Quiz], monkeypatch) -> dict[str, tuple[float, float, int]]:
+    """{strategy: (mean credit, mean chance, questions)} over every choice-type question."""
+    seeded = random.Random(20261202)
+    # Each new attempt draws its shuffle from a generator seeded from this one.
+    monkeypatch.setattr(
+        services, "random", SimpleNamespace(Random=lambda: random.Random(seeded.random()))
+    )
+    totals: dict[str, list[float]] = {}
+    for quiz in quizzes:
+        for _ in range(ATTEMPTS_PER_QUIZ):
+            take = client.post(reverse("quizzes:start", args=[quiz.slug])).url
+            attempt = Attempt.objects.get(quiz=quiz, state=Attempt.State.IN_PROGRESS)
+            for slot, question_id in enumerate(attempt.question_order, start=1):
+                question = services.question_with_choices(question_id)
+                if not question.spec.lists_choices:
+                    continue
+                options = shown_options(client.get(f"{take}?q={slot}").content.decode())
+                assert len(options) == len(question.choice_list)
+                rules = dict(STRATEGIES)
+                if question.kind == Question.Kind.TRUEFALSE:
+                    rules |= TRUEFALSE_STRATEGIES
+                for name, rule in rules.items():
+                    entry = totals.setdefault(name, [0.0, 0.0, 0])
+                    entry[0] += _credit(question, attempt, rule(options))
+                    entry[1] += _chance(question)
+                    entry[2] += 1
+            client.post(reverse("quizzes:submit", args=[attempt.pk]))
+    return {name: (c / n, ch / n, n) for name, (c, ch, n) in totals.items()}
+
+
+def assert_no_strategy_beats_chance(results: dict) -> None:
+    table = "\n".join(
+        f"{name:14} credit {credit:6.1%}  chance {chance:6.1%}  ({n} questions)"
+        for name, (credit, chance, n) in results.items()
+    )
+    print(table)
+    beaten = [name for name, (credit, chance, _) in results.items() if credit > chance + MARGIN]
+    assert beaten == [], table
+
+
+def test_no_blind_strategy_passes_the_course_quizzes(content, alice, monkeypatch):
+    quizzes = list(Quiz.objects.published().for_course())
+    assert len(quizzes) == 11
+    results = play_blind(client_for(alice), quizzes, monkeypatch)
+    assert results["first shown"][2] >= 11 * ATTEMPTS_PER_QUIZ * 8
+    assert_no_strategy_beats_chance(results)
+
+
+# Written the careless way: the key is always the first option, so only the engine
+# (opaque names, a shuffle per attempt) stands between a blind student and the marks.
+IMPORTED = "\n\n".join(
+    [
+        f"::q{n}::Which of these is option {n}? {{\n=Alpha {n}\n~Bravo {n}\n~Gamma {n}\n~Delta {n}\n}}"
+        for n in range(1, 13)
+    ]
+    + [f"::tf{n}::Statement {n} is true. {{{'TRUE' if n % 2 else 'FALSE'}}}" for n in range(1, 7)]
+)
+
+
+def test_no_blind_strategy_passes_a_quiz_imported_from_gift(ingrid, alice, monkeypatch):
+    quiz = Quiz.objects.create(slug="imported", title="Imported", owner=ingrid)
+    teacher = client_for(ingrid)
+    url = reverse("teach:quiz_import", args=[quiz.pk])
+    assert "Alpha 1" in teacher.post(url, {"text": IMPORTED}).content.decode()  # the preview
+    teacher.post(url, {"step": "confirm", "text": IMPORTED})
+    assert quiz.questions.current().count() == 18
+    Quiz.objects.filter(pk=quiz.pk).update(status="published")
+    klass = Class.objects.create(name="Seminar", owner=ingrid)
+    Membership.objects.create(klass=klass, student=alice)
+    Assignment.objects.create(klass=klass, quiz=quiz, due_at=timezone.now() + timedelta(days=7))
+    results = play_blind(client_for(alice), [quiz], monkeypatch)
+    assert_no_strategy_beats_chance(results)
