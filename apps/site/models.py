@@ -12,6 +12,10 @@ class SearchDocument(models.Model):
     url = models.CharField(max_length=300)
     text = models.TextField()
     vector = SearchVectorField(null=True, editable=False)
+    # Set on quiz material: shown only to students who have completed that quiz.
+    quiz = models.ForeignKey(
+        "quizzes.Quiz", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
 
     class Meta:
         constraints = [

@@ -10,14 +10,14 @@ from dataclasses import dataclass
 from html import unescape
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import F, Q
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 from apps.cases.models import Case
 from apps.lessons.models import GlossaryTerm, Lesson, Theory
-from apps.quizzes.models import Question
+from apps.quizzes.models import Attempt, Question
 from apps.site.models import SearchDocument
 
 MAX_QUERY_LENGTH = 200
@@ -75,7 +75,7 @@ def _question_documents() -> list[SearchDocument]:
         current=True, quiz__status="published", quiz__owner__isnull=True
     ).select_related("quiz")
     return [
-        SearchDocument(kind="question", key=str(q.pk), title=q.quiz.title,
+        SearchDocument(kind="question", key=str(q.pk), title=q.quiz.title, quiz=q.quiz,
                        url=q.quiz.get_absolute_url(), text=plain_text(q.general_feedback_html))
         for q in questions
         if q.general_feedback_html
@@ -95,16 +95,32 @@ def rebuild_index() -> int:
     return len(docs)
 
 
+def _visible_documents(user):
+    """Course pages for everyone; a quiz's explanations and marking guides only for a
+    student who has completed that quiz, so search never gives away an answer."""
+    visible = Q(quiz__isnull=True)
+    if user.is_authenticated:
+        completed = Attempt.objects.filter(user=user, state=Attempt.State.SUBMITTED)
+        visible |= Q(quiz__in=completed.values("quiz"))
+    # Quiz material ranks below every lesson, case, term and theory.
+    return SearchDocument.objects.filter(visible).annotate(
+        is_quiz_material=models.Case(
+            models.When(quiz__isnull=True, then=0), default=1, output_field=models.IntegerField()
+        )
+    )
+
+
 def search(user, query: str) -> list[Result]:
+    documents = _visible_documents(user)
     if connection.vendor == "postgresql":
-        return _search_postgres(query)
-    return _search_substring(query)
+        return _search_postgres(documents, query)
+    return _search_substring(documents, query)
 
 
-def _search_postgres(query: str) -> list[Result]:
+def _search_postgres(documents, query: str) -> list[Result]:
     search_query = SearchQuery(query, config="english", search_type="websearch")
     rows = (
-        SearchDocument.objects.filter(vector=search_query)
+        documents.filter(vector=search_query)
         .annotate(
             rank=SearchRank(F("vector"), search_query),
             headline=SearchHeadline(
@@ -121,7 +137,7 @@ def _search_postgres(query: str) -> list[Result]:
         )
         # Equal ranks are common (one quiz's explanations share a title): kind and key
         # settle them the same way whatever order the documents were written in.
-        .order_by("-rank", "title", "kind", "key")[:MAX_RESULTS]
+        .order_by("is_quiz_material", "-rank", "title", "kind", "key")[:MAX_RESULTS]
     )
     return [Result(r.kind, r.title, r.url, _highlight(r.headline)) for r in rows]
 
@@ -130,10 +146,10 @@ def _highlight(text: str) -> SafeString:
     return mark_safe(escape(text).replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308
 
 
-def _search_substring(query: str) -> list[Result]:
-    rows = SearchDocument.objects.filter(
-        Q(title__icontains=query) | Q(text__icontains=query)
-    ).order_by("title", "kind", "key")
+def _search_substring(documents, query: str) -> list[Result]:
+    rows = documents.filter(Q(title__icontains=query) | Q(text__icontains=query)).order_by(
+        "is_quiz_material", "title", "kind", "key"
+    )
     return [
         Result(row.kind, row.title, row.url, _highlight(_excerpt(row.text, query)))
         for row in rows[:MAX_RESULTS]

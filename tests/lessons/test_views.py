@@ -233,13 +233,6 @@ def test_page_queries_do_not_grow_with_content(client, theory, alice):
 
 
 @pytest.mark.django_db
-def test_quiz_explanations_are_searchable(client, content):
-    html = client.get("/search/?q=transaction costs").content.decode()
-    assert "Quiz explanation" in html
-    assert "/quizzes/how-regimes-work/" in html
-
-
-@pytest.mark.django_db
 def test_a_lesson_links_its_quiz(client, content):
     html = client.get("/lessons/how-regimes-work/").content.decode()
     assert 'href="/quizzes/how-regimes-work/"' in html
