@@ -25,6 +25,7 @@ from django.db.models import (
 
 from apps.classes.models import Assignment
 from apps.quizzes.models import Attempt, Question, Quiz, Response
+from apps.quizzes.services import close_overdue_attempts
 
 SUBMITTED = Q(state=Attempt.State.SUBMITTED)
 
@@ -66,10 +67,12 @@ EMPTY = Summary()
 
 
 def summaries(user_ids, quiz_ids) -> dict[tuple[int, int], Summary]:
-    """{(user id, quiz id): Summary} for every pair with an attempt; two queries."""
+    """{(user id, quiz id): Summary} for every pair with an attempt; three queries (a
+    timed attempt left open past its deadline is closed first, and counted as graded)."""
     attempts = Attempt.objects.filter(user_id__in=user_ids, quiz_id__in=quiz_ids).exclude(
         state=Attempt.State.ABANDONED
     )
+    close_overdue_attempts(attempts)
     last = (
         Attempt.objects.filter(SUBMITTED, user=OuterRef("user"), quiz=OuterRef("quiz"))
         .order_by("-submitted_at", "-number")

@@ -565,6 +565,7 @@ def quiz_statistics(request: HttpRequest, quiz_id: int) -> HttpResponse:
         except (ValueError, Class.DoesNotExist) as exc:
             raise Http404("No such class") from exc
         attempts = attempts.filter(user__class_memberships__klass=klass)
+    quiz_services.close_overdue_attempts(attempts.filter(quiz=quiz))
     stats = statistics.quiz_statistics(quiz, attempts)
     context = {
         "quiz": quiz,

@@ -117,3 +117,20 @@ def test_an_empty_class_explains_what_to_do(ingrid):
     klass = make_class(ingrid)
     page = client_for(ingrid).get(reverse("teach:gradebook", args=[klass.pk])).content.decode()
     assert "No students have joined yet." in page
+
+
+def test_a_timed_attempt_left_open_is_graded_at_its_deadline(ingrid, alice):
+    """The student saved an answer and walked away: the gradebook, not the student,
+    closes the attempt at its deadline and counts what was saved."""
+    quiz = quiz_from_gift(GIFT, slug="timed", owner=ingrid, time_limit=10)
+    klass = make_class(ingrid, students=[alice], quizzes=[quiz])
+    started = timezone.now() - timedelta(hours=1)
+    attempt = services.start_attempt(quiz, alice, now=started)
+    first = quiz.questions.get(title="a")
+    right = first.choices.get(text="right").pk
+    services.save_response(attempt, first.pk, right, started + timedelta(minutes=2))
+    book = gradebook.build(klass, timezone.now())
+    assert cells(book)["alice"] == [(50.0, "submitted")]
+    attempt.refresh_from_db()
+    assert attempt.state == "submitted" and attempt.timed_out
+    assert attempt.submitted_at == attempt.deadline == started + timedelta(minutes=10)
