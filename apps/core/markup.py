@@ -1,5 +1,6 @@
 """Markdown to safe HTML. Content is rendered once, on save, never per request."""
 
+import re
 from dataclasses import dataclass, field
 
 import markdown
@@ -60,8 +61,17 @@ def _flatten(tokens: list[dict]):
         yield from _flatten(token["children"])
 
 
+# What would make a one-line text a heading, quote, list or rule instead of a phrase.
+_NUMBERED = re.compile(r"^(\s*\d+)([.)])(?=\s|$)")
+_MARKED = re.compile(r"^(\s*)([#>-]|[+*](?=\s))")
+
+
 def render_inline(text: str) -> str:
-    """Render a short Markdown fragment (one paragraph) without the wrapping <p>."""
+    """Render a short Markdown fragment as a phrase, without the wrapping <p>: emphasis
+    and links work, but a text that starts like a heading, list, quote or rule (`#`,
+    `1815. Congress`, `- none`) shows as typed."""
+    text = " ".join((text or "").splitlines())
+    text = _MARKED.sub(lambda m: m.group(1) + "\\" + m.group(2), _NUMBERED.sub(r"\1\\\2", text))
     html = render_markdown(text).html.strip()
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]

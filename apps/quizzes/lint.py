@@ -9,7 +9,7 @@ It reads question-likes: `kind`, `title`, `line` (0 when unknown) and `answers`,
 import re
 from dataclasses import dataclass
 
-from apps.quizzes.kinds import MISSINGWORD, SINGLE, TRUEFALSE
+from apps.quizzes.kinds import MISSINGWORD, NUMERICAL, SINGLE, TRUEFALSE
 
 # The key is "clearly the longest" when it is this much longer than every wrong option.
 LONGEST_RATIO = 1.25
@@ -49,7 +49,9 @@ def _first_word(text: str) -> str:
 
 
 def question_warnings(item: Item) -> list[str]:
-    """What gives away the key of one single-answer question."""
+    """What gives away the key of one single-answer question, or gives credit by mistake."""
+    if item.kind == NUMERICAL and any(text == "*" and f > 0 for text, f in item.answers):
+        return [f"{_where(item)}: the catch-all answer (any other number) earns credit"]
     if item.kind not in SINGLE_ANSWER:
         return []
     keys = [_plain(text) for text, fraction in item.answers if fraction >= 1]

@@ -462,6 +462,9 @@ class Editor:
                 count = data.get(key, "")
                 if count.isdecimal() and int(count) < MAX_ROWS:
                     data[key] = str(int(count) + 1)
+                    # A new row earns nothing until the author says so (a bound select
+                    # with no value would show, and then save, the first credit: 100%).
+                    data[f"rows-{count}-fraction"] = "0"
             return self.formset_class(0)(data, prefix="rows")
         initial = [self.row.initial_for(c) for c in question.choice_list] if question else []
         extra = max(self.new_rows - len(initial), 1)

@@ -34,6 +34,7 @@ from apps.quizzes import services as quiz_services
 from apps.quizzes.forms import AnswerForm
 from apps.quizzes.gift import GiftSyntaxError, write_gift
 from apps.quizzes.kinds import grade_response
+from apps.quizzes.lint import item_from_question, quiz_warnings
 from apps.quizzes.loading import question_to_gift
 from apps.quizzes.models import Attempt, Question, Quiz, Response, choices_in_order
 from apps.quizzes.presentation import names_for_preview, take_context
@@ -236,9 +237,11 @@ class EditorState:
 
 def _questions_context(quiz: Quiz, **extra) -> dict:
     in_use = Exists(Response.objects.filter(question=OuterRef("pk")))
+    questions = list(quiz.questions.current().annotate(in_use=in_use).prefetch_related("choices"))
     context = {
         "quiz": quiz,
-        "questions": list(quiz.questions.current().annotate(in_use=in_use)),
+        "questions": questions,
+        "lint": quiz_warnings([item_from_question(q) for q in questions]),
         "new_question_form": NewQuestionForm(),
         "editor": None,
         "status": "",

@@ -1,3 +1,4 @@
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -48,3 +49,19 @@ def test_inline_rendering_drops_the_paragraph():
 def test_sanitizing_is_idempotent(text):
     once = sanitize_html(text)
     assert sanitize_html(once) == once
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("#", "#"),
+        ("1815. Congress of Vienna", "1815. Congress of Vienna"),
+        ("- none", "- none"),
+        ("> a quotation", "&gt; a quotation"),
+        ("* a star", "* a star"),
+        ("*stressed* word", "<em>stressed</em> word"),
+        ("see [the lesson](/lessons/x/)", 'see <a href="/lessons/x/">the lesson</a>'),
+    ],
+)
+def test_an_answer_option_renders_as_typed_never_as_a_block(typed, shown):
+    assert render_inline(typed) == shown

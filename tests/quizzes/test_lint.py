@@ -45,3 +45,11 @@ def test_a_quiz_whose_key_is_always_in_the_same_written_place():
     assert any("always option 1" in w for w in quiz_warnings(items))
     items.append(Item("single", "q3", 0, [("Wro", 0.0), ("Key", 1.0), ("Bad", 0.0)]))
     assert not any("always option" in w for w in quiz_warnings(items))
+
+
+def test_a_numerical_catch_all_that_earns_credit():
+    item = Item("numerical", "year", 0, [("", 1.0), ("*", 0.5)])
+    assert question_warnings(item) == [
+        "“year”: the catch-all answer (any other number) earns credit"
+    ]
+    assert question_warnings(Item("numerical", "year", 0, [("", 1.0), ("*", 0.0)])) == []

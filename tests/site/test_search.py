@@ -46,9 +46,7 @@ def test_course_pages_rank_above_quiz_material(content, alice):
     assert page.index("How regimes work") < page.index("Quiz explanation")
 
 
-def test_an_edited_explanation_is_found_at_once(
-    content, alice, django_capture_on_commit_callbacks
-):
+def test_an_edited_explanation_is_found_at_once(content, alice, django_capture_on_commit_callbacks):
     """A question's save rebuilds the index when it commits, as a lesson's does."""
     completed(alice, "how-regimes-work")
     question = Question.objects.filter(quiz__slug="how-regimes-work", current=True).first()

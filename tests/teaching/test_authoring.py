@@ -224,6 +224,11 @@ def test_add_another_row_keeps_what_was_typed_and_saves_nothing(ingrid, own_quiz
     )
     assert 'name="rows-TOTAL_FORMS" value="3"' in page
     assert "Typed so far" in page and "rows-2-text" in page
+    # The new row starts at no credit, not at the first credit in the list (100%).
+    new_row = page[page.index('name="rows-2-fraction"') :]
+    new_row = new_row[: new_row.index("</select>")]
+    assert re.search(r'<option value="0"[^>]*selected', new_row)
+    assert not re.search(r'<option value="100"[^>]*selected', new_row)
     assert "Nothing was saved" not in page
     assert own_quiz.questions.count() == 8
 
