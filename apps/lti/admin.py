@@ -1,12 +1,11 @@
 """Platforms are registered in the admin (or with manage.py lti_add_platform). django-lti's
 own registration admin shows the optional per-registration private key: it is replaced by
-one that never shows a private key, and the key pairs are not in the admin at all."""
+one that never shows a private key, and the key pairs are not in the admin at all.
+Score sends are shown to the course's instructors on its LTI course page."""
 
 from django.contrib import admin
 from lti_tool.admin import LtiDeploymentInline
 from lti_tool.models import LtiRegistration
-
-from apps.lti.models import ScoreSend
 
 admin.site.unregister(LtiRegistration)
 
@@ -19,14 +18,3 @@ class RegistrationAdmin(admin.ModelAdmin):
         "is_active",
     ]  # fmt: skip
     inlines = [LtiDeploymentInline]
-
-
-@admin.register(ScoreSend)
-class ScoreSendAdmin(admin.ModelAdmin):
-    list_display = ["link", "lti_user", "score_given", "score_maximum", "state", "tries",
-                    "next_try_at", "last_error"]  # fmt: skip
-    list_filter = ["state"]
-    readonly_fields = [field.name for field in ScoreSend._meta.fields]
-
-    def has_add_permission(self, request):
-        return False

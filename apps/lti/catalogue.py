@@ -57,7 +57,9 @@ def items() -> list[Item]:
     ]
     quizzes = [
         _quiz_item(quiz)
-        for quiz in Quiz.objects.published().for_course().order_by("title")
+        for quiz in Quiz.objects.published()
+        .for_course()
+        .order_by("title")
         .prefetch_related("questions")
     ]
     return lessons + cases + [_page_item(key) for key in PAGES] + quizzes

@@ -2,15 +2,13 @@
 the message-type rules; this module closes the gaps it leaves (see docs/lti.md):
 
 - the id_token's `aud`, `azp`, `iss`, `exp` and `iat` are all checked, with a small
-  leeway, where the library skips `aud` and never looks at `iat` in the future;
+  leeway, where the library skips `aud` and `azp` and allows no clock skew;
 - the platform's key set is cached and fetched again when a token names an unknown `kid`
   (a platform that rotated its keys), instead of failing until the cache expires;
 - an unknown or inactive deployment is refused, where django-lti would quietly create an
   inactive deployment record;
 - the nonce is single-use: `services.record_launch` stores it, and a replay is refused.
 """
-
-import time
 
 import jwt
 import requests
@@ -142,12 +140,16 @@ class MessageLaunch(DjangoMessageLaunch):
             raise LaunchRefused("The id_token has expired (check the clocks).") from error
         except jwt.InvalidAudienceError as error:
             raise LaunchRefused("The id_token is not addressed to this tool (aud).") from error
+        except jwt.ImmatureSignatureError as error:
+            raise LaunchRefused(
+                "The id_token was issued in the future (check the clocks)."
+            ) from error
+        except jwt.MissingRequiredClaimError as error:
+            raise LaunchRefused(f"The id_token lacks the “{error.claim}” claim.") from error
         except jwt.InvalidSignatureError as error:
             raise LaunchRefused("The id_token's signature does not match.") from error
         except jwt.InvalidTokenError as error:
             raise LaunchRefused(f"The id_token is not valid: {error}.") from error
-        if body["iat"] > time.time() + LEEWAY_SECONDS:
-            raise LaunchRefused("The id_token was issued in the future (check the clocks).")
         audiences = body["aud"] if isinstance(body["aud"], list) else [body["aud"]]
         azp = body.get("azp")
         if (len(audiences) > 1 and azp is None) or (azp is not None and azp != client_id):
@@ -155,11 +157,10 @@ class MessageLaunch(DjangoMessageLaunch):
         return self
 
     def validate_message(self):
-        super().validate_message()
         message_type = self._get_jwt_body().get(CLAIM + "message_type")
         if message_type not in SUPPORTED_MESSAGES:
             raise LaunchRefused(f"This tool does not handle “{message_type}” messages.")
-        return self
+        return super().validate_message()
 
 
 def validated_launch(request) -> MessageLaunch:

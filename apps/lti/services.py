@@ -349,7 +349,9 @@ def sync_roster(course: Course) -> dict[str, int]:
     if not context.memberships_url:
         raise LtiException("The platform did not offer its roster service for this course.")
     registration = context.deployment.registration
-    connector = ServiceConnector(registration.to_registration(), requests_session=platform_session())
+    connector = ServiceConnector(
+        registration.to_registration(), requests_session=platform_session()
+    )
     service = NamesRolesProvisioningService(
         connector, {"context_memberships_url": context.memberships_url}
     )

@@ -7,6 +7,7 @@ import requests
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -96,7 +97,7 @@ def pick(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated or pending is None:
         raise PermissionDenied
     items = catalogue.items()
-    form = PickForm(request.POST or None, choices=items)
+    form = PickForm(request.POST if request.method == "POST" else None, choices=items)
     if request.method == "POST" and form.is_valid():
         chosen = [item for item in items if item.ref in form.cleaned_data["pages"]]
         return _deep_linking_answer(request, pending, chosen)
@@ -144,14 +145,13 @@ def _deep_linking_answer(request, pending: dict, chosen: list) -> HttpResponse:
 
 
 def _course_for_staff(request: HttpRequest, course_id: int):
-    if not request.user.is_authenticated:
-        raise PermissionDenied
     course = services.course_for_staff(request.user, course_id)
     if course is None:
         raise Http404
     return course
 
 
+@login_required
 @require_GET
 def course(request: HttpRequest, course_id: int) -> HttpResponse:
     """The course's score sends with their state, and the roster button."""
@@ -162,6 +162,7 @@ def course(request: HttpRequest, course_id: int) -> HttpResponse:
     return render(request, "lti/course.html", {"course": course, "sends": sends})
 
 
+@login_required
 @require_POST
 def sync_roster(request: HttpRequest, course_id: int) -> HttpResponse:
     course = _course_for_staff(request, course_id)

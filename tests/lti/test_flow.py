@@ -244,3 +244,15 @@ def test_roster_sync_adds_learners_and_instructors_in_this_course_only(client, p
     assert list(course.klass.memberships.values_list("student__lti_users__sub", flat=True)) == [
         "student-77"
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_launched_student_cannot_see_another_students_attempt(client, platform):
+    quiz = make_quiz()
+    student_launch(client, platform, quiz)
+    attempt = take_and_submit(client, quiz, {"one": "true"})
+    other = client.__class__()
+    assert student_launch(other, platform, quiz, sub="student-43").status_code == 302
+    for name in ("quizzes:review", "quizzes:take", "quizzes:summary"):
+        assert other.get(reverse(name, args=[attempt.pk])).status_code == 404
+    assert client.get(reverse("quizzes:review", args=[attempt.pk])).status_code == 200

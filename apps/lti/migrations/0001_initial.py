@@ -7,84 +7,194 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('classes', '0001_initial'),
-        ('lti_tool', '0008_ltideployment_pns_url_and_more'),
-        ('quizzes', '0001_initial'),
+        ("classes", "0001_initial"),
+        ("lti_tool", "0008_ltideployment_pns_url_and_more"),
+        ("quizzes", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Course',
+            name="Course",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('roster_synced_at', models.DateTimeField(blank=True, null=True)),
-                ('context', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='course', to='lti_tool.lticontext')),
-                ('klass', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='lti_course', to='classes.class')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("roster_synced_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "context",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="course",
+                        to="lti_tool.lticontext",
+                    ),
+                ),
+                (
+                    "klass",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lti_course",
+                        to="classes.class",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='GradedLink',
+            name="GradedLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('resource_link_id', models.CharField(max_length=255)),
-                ('lineitem_url', models.URLField(max_length=500)),
-                ('score_maximum', models.FloatField()),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='graded_links', to='lti.course')),
-                ('quiz', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lti_links', to='quizzes.quiz')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("resource_link_id", models.CharField(max_length=255)),
+                ("lineitem_url", models.URLField(max_length=500)),
+                ("score_maximum", models.FloatField()),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="graded_links",
+                        to="lti.course",
+                    ),
+                ),
+                (
+                    "quiz",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lti_links",
+                        to="quizzes.quiz",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ScoreSend',
+            name="ScoreSend",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score_given', models.FloatField()),
-                ('score_maximum', models.FloatField()),
-                ('activity_progress', models.CharField(default='Completed', max_length=20)),
-                ('grading_progress', models.CharField(max_length=20)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('state', models.CharField(choices=[('waiting', 'Waiting to be sent'), ('sent', 'Sent'), ('superseded', 'Replaced by a newer score before it was sent')], default='waiting', max_length=12)),
-                ('tries', models.PositiveIntegerField(default=0)),
-                ('next_try_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('last_error', models.CharField(blank=True, max_length=500)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('link', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='score_sends', to='lti.gradedlink')),
-                ('lti_user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='score_sends', to='lti_tool.ltiuser')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("score_given", models.FloatField()),
+                ("score_maximum", models.FloatField()),
+                ("activity_progress", models.CharField(default="Completed", max_length=20)),
+                ("grading_progress", models.CharField(max_length=20)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("waiting", "Waiting to be sent"),
+                            ("sent", "Sent"),
+                            ("superseded", "Replaced by a newer score before it was sent"),
+                        ],
+                        default="waiting",
+                        max_length=12,
+                    ),
+                ),
+                ("tries", models.PositiveIntegerField(default=0)),
+                ("next_try_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("last_error", models.CharField(blank=True, max_length=500)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "link",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="score_sends",
+                        to="lti.gradedlink",
+                    ),
+                ),
+                (
+                    "lti_user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="score_sends",
+                        to="lti_tool.ltiuser",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='UsedNonce',
+            name="UsedNonce",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('issuer', models.CharField(max_length=255)),
-                ('nonce', models.CharField(max_length=255)),
-                ('expires_at', models.DateTimeField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("issuer", models.CharField(max_length=255)),
+                ("nonce", models.CharField(max_length=255)),
+                ("expires_at", models.DateTimeField()),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('issuer', 'nonce'), name='nonce_used_once_per_issuer')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("issuer", "nonce"), name="nonce_used_once_per_issuer"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='CourseRole',
+            name="CourseRole",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('student', 'Student'), ('ta', 'Teaching assistant'), ('instructor', 'Instructor')], default='student', max_length=12)),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='roles', to='lti.course')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lti_course_roles', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("student", "Student"),
+                            ("ta", "Teaching assistant"),
+                            ("instructor", "Instructor"),
+                        ],
+                        default="student",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="roles",
+                        to="lti.course",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lti_course_roles",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('course', 'user'), name='one_role_per_course')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("course", "user"), name="one_role_per_course")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='gradedlink',
-            constraint=models.UniqueConstraint(fields=('course', 'resource_link_id'), name='one_graded_link_per_resource_link'),
+            model_name="gradedlink",
+            constraint=models.UniqueConstraint(
+                fields=("course", "resource_link_id"), name="one_graded_link_per_resource_link"
+            ),
         ),
     ]

@@ -9,4 +9,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         sent, failed = send_due_scores()
         forgotten = forget_expired_nonces()
-        self.stdout.write(f"{sent} score(s) sent, {failed} failed; {forgotten} old nonce(s) dropped.")
+        self.stdout.write(
+            f"{sent} score(s) sent, {failed} failed; {forgotten} old nonce(s) dropped."
+        )
