@@ -134,7 +134,12 @@ def _deep_linking_answer(request, pending: dict, chosen: list) -> HttpResponse:
     response = render(
         request,
         "lti/deep_link_return.html",
-        {"return_url": return_url, "token": token, "chosen": chosen},
+        {
+            "return_url": return_url,
+            "token": token,
+            "chosen": chosen,
+            "course_id": pending["course"],
+        },
     )
     # The answer is a form posted to the platform: allow that one origin as a target.
     response._csp_config = {
