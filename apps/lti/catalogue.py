@@ -35,7 +35,7 @@ def _quiz_item(quiz: Quiz) -> Item:
 # Pages with no database row: the lti app may not import the lab, so its guided scenarios
 # are placed as their list page.
 PAGES = {
-    "comparison": ("The three theories compared", "lessons:compare"),
+    "comparison": ("The three theories compared", "site:compare"),
     "lab": ("The regime lab: guided scenarios", "lab:scenarios"),
 }
 
