@@ -103,15 +103,6 @@ def crawl_plan(world: World) -> dict[str, list[Page]]:
         if role in PUBLIC_ROLES:
             pages.append(Page("a case from the course", "/cases/concert-of-europe/"))
             pages.append(Page("404 page", "/no-such-page/"))
-            # The LTI login's cookie check; with cookies kept, its script goes on to the
-            # login, which (no platform registered here) shows the refused-launch page.
-            pages.append(
-                Page(
-                    "LTI cookie check",
-                    "/lti/login/?iss=https%3A%2F%2Flms.example.edu"
-                    "&login_hint=x&target_link_uri=http%3A%2F%2Flocalhost%2Flti%2Flaunch%2F",
-                )
-            )
         if role == "student":
             pages.append(Page("403 page", "/teach/"))
         plan[role] = pages
