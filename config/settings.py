@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "apps.lab",
     "apps.classes",
     "apps.teaching",
+    "lti_tool",
+    "apps.lti",
     "apps.site",
 ]
 
@@ -68,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "apps.core.page_cache.AnonymousPageCacheMiddleware",
+    "apps.lti.middleware.lti_cookies",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -75,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "apps.lti.middleware.lti_framing",
     "django_htmx.middleware.HtmxMiddleware",
     "apps.core.middleware.limit_request_body",
     "apps.core.middleware.reject_nul_characters",

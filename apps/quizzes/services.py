@@ -16,6 +16,7 @@ from django.utils import timezone
 from apps.core.dates import when
 from apps.quizzes.kinds import grade_response
 from apps.quizzes.models import GRACE, Attempt, Choice, Question, Quiz, Response
+from apps.quizzes.signals import attempt_graded
 
 
 class QuizError(Exception):
@@ -254,6 +255,7 @@ def _close(attempt: Attempt, now) -> None:
     attempt.state = Attempt.State.SUBMITTED
     attempt.score = round(sum(r.score or 0 for r in responses), 4)
     attempt.save(update_fields=["state", "submitted_at", "timed_out", "score"])
+    transaction.on_commit(lambda: attempt_graded.send(sender=Attempt, attempt=attempt))
 
 
 def grade_essay(response: Response, grader, fraction: float, comment: str = "", now=None):
@@ -274,6 +276,7 @@ def grade_essay(response: Response, grader, fraction: float, comment: str = "", 
         response.save(update_fields=["fraction", "score", "comment", "graded_by", "graded_at"])
         attempt.score = attempt.responses.aggregate(total=Sum("score"))["total"] or 0
         attempt.save(update_fields=["score"])
+        transaction.on_commit(lambda: attempt_graded.send(sender=Attempt, attempt=attempt))
     return response
 
 

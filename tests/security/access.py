@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import reversion
 from django.contrib import admin
 from django.contrib.auth.models import Group, User
+from lti_tool.models import LtiRegistration
 from reversion.models import Version
 
 from apps.lab.scenarios import SCENARIOS
@@ -178,6 +179,17 @@ EXPECTED: dict[str, dict[str, Check]] = {
         "ingrid's code": Check(get=signed_in(200), post=signed_in(302), kwargs=lambda w: {"code": w.klass.join_code}),
     },
     "classes:assigned": {"": Check(get=signed_in(200))},
+
+    # LTI: the platform's endpoints refuse a request without its parameters (4xx, never
+    # 500); the picker needs a deep-linking launch in the session; a course page is for
+    # that course's LMS instructors only (the world has none, so it is 404 for all).
+    "lti:login": {"": Check(get=everyone(400), post=everyone(400))},
+    "lti:launch": {"": Check(get=everyone(405), post=everyone(403))},
+    "lti:jwks": {"": Check(get=everyone(200), post=everyone(405))},
+    "lti:pick": {"": Check(get=everyone(403), post=everyone(403))},
+    "lti:course": {"": Check(get=signed_in(404), kwargs=lambda w: {"course_id": MISSING})},
+    "lti:sync_roster": {"": Check(get=signed_in(405), post=signed_in(404),
+                                  kwargs=lambda w: {"course_id": MISSING})},
 }
 # fmt: on
 
@@ -245,6 +257,13 @@ def _sample(model, w: World):
         return Group.objects.get(name="Instructor")
     if model is Question:
         return w.question_of(w.course_quiz)
+    if model is LtiRegistration:
+        return LtiRegistration.objects.get_or_create(
+            issuer="https://lms.example.edu", client_id="regimes",
+            defaults={"name": "Example LMS", "auth_url": "https://lms.example.edu/auth",
+                      "token_url": "https://lms.example.edu/token",
+                      "keyset_url": "https://lms.example.edu/jwks"},
+        )[0]  # fmt: skip
     obj = model._default_manager.order_by("pk").first()
     if obj is None:
         raise LookupError(f"the world has no {model.__name__}; add one to build_world()")
