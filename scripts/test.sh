@@ -19,4 +19,5 @@ PY
   fi
 fi
 echo "Database: ${DATABASE_URL:-SQLite (in-memory test database)}"
-exec .venv/bin/python -m pytest "$@"
+# Both cores by default (PYTEST_WORKERS=0 runs in one process, for debugging).
+exec .venv/bin/python -m pytest -n "${PYTEST_WORKERS:-2}" "$@"

@@ -4,16 +4,25 @@ and Debian's Chromium for Playwright."""
 import os
 import shutil
 
+import hypothesis
 import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
-from django.core.management import call_command
 from django.db import connection
 
 from apps.core.page_cache import forget_local_pages
 from apps.core.roles import Role, grant_role
+from tests.course_content import load_course_content
 
 IN_CI = os.environ.get("CI") == "true"
+
+# Property tests draw the same examples on every run (a failure found once is found
+# again, and CI never fails by luck); `HYPOTHESIS_PROFILE=explore` searches afresh.
+hypothesis.settings.register_profile(
+    "repeatable", derandomize=True, database=None, deadline=None, print_blob=True
+)
+hypothesis.settings.register_profile("explore", deadline=None)
+hypothesis.settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -58,8 +67,9 @@ def make_user(username: str, role: Role | None = None, **extra) -> User:
 
 @pytest.fixture
 def content(db):
-    """The real course content, loaded the way `make run` loads it."""
-    call_command("load_content", verbosity=0)
+    """The real course content, loaded the way `make run` loads it (once per process;
+    later tests get the same rows copied in, see tests/course_content.py)."""
+    load_course_content()
 
 
 @pytest.fixture

@@ -11,10 +11,10 @@ represented by one page of each kind. Some pages are also opened in an interesti
 
 from dataclasses import dataclass
 
-from django.core.management import call_command
 from django.test import Client
 
 from apps.lab.scenarios import SCENARIOS
+from tests.course_content import load_course_content
 from tests.security.access import checks_for
 from tests.security.routes import all_routes
 from tests.security.world import World, build_world
@@ -62,7 +62,7 @@ class Page:
 def browser_world() -> World:
     """The course content as `make run` loads it, and the security tests' personas and
     private objects on top."""
-    call_command("load_content", verbosity=0)
+    load_course_content()
     return build_world()
 
 

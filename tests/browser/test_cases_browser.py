@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from apps.cases.models import Case
 from tests.cases.conftest import INTERPRETATIONS, make_case
+from tests.course_content import load_course_content
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,7 +21,7 @@ SLUGS = ["league-and-abyssinia", "concert-of-europe", "us-soviet-cold-war"]
 def cases(transactional_db):
     """The real cases when the content files are all written, else small stand-ins."""
     if len(list((Path(settings.BASE_DIR) / "content" / "cases").glob("*.md"))) == 3:
-        call_command("load_content", verbosity=0)
+        load_course_content()
     else:
         for order, slug in enumerate(SLUGS):
             make_case(

@@ -7,10 +7,10 @@ answers and the outcome of a check."""
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
+from tests.course_content import load_course_content
 from tests.quizzes.conftest import quiz_from_gift
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -70,7 +70,7 @@ def assert_focus_visible_on(page, description: str):
 
 
 def test_a_student_learns_and_takes_a_quiz_with_the_keyboard_alone(live_server, page, alice):
-    call_command("load_content", verbosity=0)
+    load_course_content()
     quiz_from_gift(QUIZ, slug="keyboard-quiz", feedback_mode="immediate")
     page.goto(f"{live_server.url}/accounts/login/?next=/")
 

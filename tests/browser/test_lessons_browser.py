@@ -1,17 +1,17 @@
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD, make_user
+from tests.course_content import load_course_content
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def course(transactional_db):
-    call_command("load_content", verbosity=0)
+    load_course_content()
     return make_user("lena")
 
 

@@ -1,8 +1,6 @@
 """Tests for the GIFT reader and writer (apps.quizzes.gift): pure pytest and Hypothesis, no
 Django, so they run with ``-p no:django``."""
 
-import time
-
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -974,13 +972,13 @@ ADVERSARIAL = {
 
 
 @pytest.mark.parametrize("name", list(ADVERSARIAL))
-def test_adversarial_input_finishes(name, capsys):
+def test_adversarial_input_gives_questions_or_an_error_on_a_real_line(name):
+    """Each input ends in questions or in an error naming a line of the input; how fast
+    is for `make bench` (GIFT parse timings), not for a test."""
     source = ADVERSARIAL[name]
-    started = time.perf_counter()
     try:
-        outcome = f"{len(parse_gift(source).questions)} question(s)"
+        result = parse_gift(source)
     except GiftSyntaxError as error:
-        outcome = f"GiftSyntaxError at line {error.line}"
-    elapsed = time.perf_counter() - started
-    with capsys.disabled():
-        print(f"\n[gift] {name}: {len(source):,} chars -> {outcome} in {elapsed * 1000:.1f} ms")
+        assert 1 <= error.line <= source.count("\n") + 1
+    else:
+        assert result.questions or result.warnings

@@ -1,0 +1,63 @@
+"""The real course content for tests, loaded through `load_content` once per test process.
+
+Loading parses and renders every file (seconds of work); a test only needs the rows. The
+first load into a database without content records the rows it wrote, and later tests
+get the same rows copied back in with bulk inserts, inside their own transaction like
+anything else they write.
+"""
+
+from django.apps import apps
+from django.core.management import call_command
+from django.core.management.color import no_style
+from django.db import connection
+
+CONTENT_APPS = {"lessons", "cases", "quizzes", "site", "lab"}
+
+_recorded: list[tuple] | None = None
+
+
+def _content_models():
+    return [
+        model
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.managed and model._meta.app_label in CONTENT_APPS
+    ]
+
+
+def _holds_content() -> bool:
+    return any(model._base_manager.exists() for model in _content_models())
+
+
+def load_course_content() -> None:
+    """Make the course content present in the test database, as `make run` loads it."""
+    global _recorded
+    if _holds_content():
+        call_command("load_content", verbosity=0)  # on top of what a test made: the real path
+    elif _recorded is not None:
+        _copy_back(_recorded)
+    else:
+        call_command("load_content", verbosity=0)
+        _recorded = _record()
+
+
+def _record() -> list[tuple]:
+    recorded = []
+    for model in _content_models():
+        names = [field.attname for field in model._meta.concrete_fields]
+        rows = list(model._base_manager.values_list(*names))
+        if rows:
+            recorded.append((model, names, rows))
+    return recorded
+
+
+def _copy_back(recorded: list[tuple]) -> None:
+    # Foreign keys are checked at commit on PostgreSQL and SQLite alike, so order is free.
+    for model, names, rows in recorded:
+        model._base_manager.bulk_create(
+            [model(**dict(zip(names, row, strict=True))) for row in rows]
+        )
+    # The ids were given explicitly; move each sequence past them so later inserts fit.
+    models = [model for model, _, _ in recorded]
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_sql(no_style(), models):
+            cursor.execute(statement)
