@@ -13,9 +13,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from apps.classes import services
 from apps.classes.forms import JoinForm
 from apps.classes.models import Assignment, Class, Membership
-from apps.classes.progress import EMPTY, Status, Summary, status_of, summaries
+from apps.classes.progress import Status, status_of
 from apps.core.publishing import Status as Publication
 from apps.core.roles import Action, may
+from apps.quizzes.grades import EMPTY, Summary, summaries
 
 
 def _require_student(request: HttpRequest) -> None:

@@ -21,8 +21,8 @@ from apps.classes.services import create_class, join_class
 from apps.lti import catalogue
 from apps.lti.launch import CLAIM, LEEWAY_SECONDS, LaunchRefused, platform_session
 from apps.lti.models import Course, CourseRole, GradedLink, ScoreSend, UsedNonce
+from apps.quizzes.grades import kept_grade
 from apps.quizzes.models import Attempt, Question, Response
-from apps.quizzes.services import kept_grade
 
 log = logging.getLogger(__name__)
 

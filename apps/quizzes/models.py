@@ -214,16 +214,6 @@ class Quiz(Publishable):
         )
         return None if window["opens"] is None else (window["opens"], window["due"])
 
-    def keep_grade(self, percents: list[float]) -> float | None:
-        """The grade kept from attempt percentages given oldest first."""
-        if not percents:
-            return None
-        if self.grade_method == self.GradeMethod.LAST:
-            return percents[-1]
-        if self.grade_method == self.GradeMethod.AVERAGE:
-            return sum(percents) / len(percents)
-        return max(percents)
-
 
 class QuestionQuerySet(models.QuerySet):
     def current(self):

@@ -280,27 +280,6 @@ def grade_essay(response: Response, grader, fraction: float, comment: str = "", 
     return response
 
 
-def kept_grades(user, quizzes) -> dict[int, float]:
-    """{quiz id: the percentage kept by each quiz's grade method} for one student, over
-    their submitted attempts; quizzes without one are left out. One query for any number
-    of quizzes."""
-    if not user.is_authenticated:
-        return {}
-    by_quiz: dict[int, list[float]] = {}
-    attempts = Attempt.objects.filter(
-        user=user, quiz__in=quizzes, state=Attempt.State.SUBMITTED
-    ).order_by("submitted_at", "number")
-    for attempt in attempts.only("quiz", "state", "score", "max_score"):
-        by_quiz.setdefault(attempt.quiz_id, []).append(attempt.percent)
-    methods = {quiz.pk: quiz for quiz in quizzes}
-    return {pk: methods[pk].keep_grade(percents) for pk, percents in by_quiz.items()}
-
-
-def kept_grade(user, quiz: Quiz) -> float | None:
-    """The student's grade for the quiz: highest, last or average attempt percentage."""
-    return kept_grades(user, [quiz]).get(quiz.pk)
-
-
 @transaction.atomic
 def save_question(question: Question, choices: list[Choice] | None = None) -> Question:
     """Save a new or edited question, replacing its choices with `choices` when given.

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.core.decorators import login_required_for_htmx
 from apps.core.roles import Action, may
-from apps.quizzes import services
+from apps.quizzes import grades, services
 from apps.quizzes.forms import AnswerForm
 from apps.quizzes.models import Attempt, Choice, Question, Quiz, Response
 from apps.quizzes.presentation import (
@@ -54,10 +54,13 @@ def _get_own_attempt(request: HttpRequest, attempt_id: int) -> Attempt:
 def quiz_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     quizzes = list(Quiz.objects.visible_to(request.user))
-    grades = services.kept_grades(request.user, quizzes)
+    user = request.user
+    found = grades.summaries([user.pk], [q.pk for q in quizzes]) if user.is_authenticated else {}
     for quiz in quizzes:
-        quiz.kept_grade = grades.get(quiz.pk) if quiz.scores_visible(now) else None
-        quiz.attempted = quiz.pk in grades
+        summary = found.get((user.pk, quiz.pk), grades.EMPTY)
+        quiz.kept_grade = summary.kept_grade(quiz) if quiz.scores_visible(now) else None
+        quiz.attempted = bool(summary.submitted)
+        quiz.open_attempt = summary.in_progress
     return render(request, "quizzes/list.html", {"quizzes": quizzes})
 
 
@@ -76,7 +79,7 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
             used = sum(1 for a in attempts if a.state != Attempt.State.ABANDONED)
             attempts_left = max(0, quiz.attempts_allowed - used)
         if scores_visible:
-            kept = services.kept_grade(request.user, quiz)
+            kept = grades.kept_grade(request.user, quiz)
     context = {
         "quiz": quiz,
         "attempts": attempts,

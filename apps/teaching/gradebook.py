@@ -2,14 +2,15 @@
 by name or any quiz column, and its CSV form.
 
 Built from four queries whatever the class's size: the roster, the assignments, and the
-two aggregate queries of classes.progress.
+the aggregate queries of quizzes.grades.
 """
 
 import csv
 from dataclasses import dataclass
 
 from apps.classes.models import Assignment, Class
-from apps.classes.progress import EMPTY, Status, Summary, status_of, summaries
+from apps.classes.progress import Status, status_of
+from apps.quizzes.grades import EMPTY, Summary, summaries
 
 # A spreadsheet reads a cell starting with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

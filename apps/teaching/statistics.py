@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, F, FloatField, OuterRef, Sum, Value
 from django.db.models.functions import Coalesce
 
-from apps.classes.progress import percent_expression
+from apps.quizzes.grades import percent_expression
 from apps.quizzes.models import Attempt, Choice, Question, Quiz, Response
 
 Kind = Question.Kind

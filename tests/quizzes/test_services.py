@@ -6,7 +6,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from apps.quizzes import services
+from apps.quizzes import grades, services
 from apps.quizzes.models import GRACE, Attempt, Choice, Question, Response
 from tests.quizzes.conftest import choice_id, questions_by_title, quiz_from_gift
 
@@ -262,19 +262,19 @@ def test_kept_grade_follows_the_grade_method(alice):
         pick(attempt, "one", picks[0])
         pick(attempt, "two", picks[1])
         services.submit_attempt(attempt)
-    assert services.kept_grade(alice, quiz) == 100
+    assert grades.kept_grade(alice, quiz) == 100
     quiz.grade_method = quiz.GradeMethod.LAST
-    assert services.kept_grade(alice, quiz) == 0
+    assert grades.kept_grade(alice, quiz) == 0
     quiz.grade_method = quiz.GradeMethod.AVERAGE
-    assert services.kept_grade(alice, quiz) == 50
+    assert grades.kept_grade(alice, quiz) == 50
 
 
 def test_kept_grade_ignores_other_students_and_open_attempts(alice, bob):
     quiz = quiz_from_gift(TWO_QUESTIONS)
     services.start_attempt(quiz, alice)
-    assert services.kept_grade(alice, quiz) is None
+    assert grades.kept_grade(alice, quiz) is None
     services.submit_attempt(services.start_attempt(quiz, bob))
-    assert services.kept_grade(alice, quiz) is None
+    assert grades.kept_grade(alice, quiz) is None
 
 
 def test_an_essay_grade_updates_the_attempt_score(alice, ingrid, quiz):

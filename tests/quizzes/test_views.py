@@ -350,3 +350,11 @@ def test_times_are_shown_in_the_sites_time_zone_and_name_it(client, settings):
     assert "9 Jan 2030, 10:00 EST" in html
     assert "10 Jan 2030, 10:00 EST" in html
     assert "UTC" not in html
+
+
+def test_the_list_offers_to_continue_an_open_attempt(alice, quiz):
+    client = client_for(alice)
+    assert "Not attempted yet" in client.get("/quizzes/").content.decode()
+    services.start_attempt(quiz, alice)
+    page = client.get("/quizzes/").content.decode()
+    assert "Continue your attempt" in page and "Not attempted yet" not in page

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from apps.quizzes import services
+from apps.quizzes import grades
 from tests.teaching.conftest import HX, answered, client_for, make_class, quiz_from_gift
 
 pytestmark = pytest.mark.django_db
@@ -33,12 +33,12 @@ def test_the_queue_lists_waiting_essays_with_the_students_text(ingrid, essay):
 
 def test_grading_updates_the_attempt_the_review_and_the_kept_grade(ingrid, alice, essay):
     attempt = essay.attempt
-    assert services.kept_grade(alice, attempt.quiz) == pytest.approx(20)  # 1 of 5
+    assert grades.kept_grade(alice, attempt.quiz) == pytest.approx(20)  # 1 of 5
     response = grade(client_for(ingrid), essay, "3", "Clear, but name the norms.")
     assert response.status_code == 302 and response.url == reverse("teach:grading")
     essay.refresh_from_db()
     assert (essay.score, essay.fraction, essay.graded_by) == (3, 0.75, ingrid)
-    assert services.kept_grade(alice, attempt.quiz) == pytest.approx(80)  # 4 of 5
+    assert grades.kept_grade(alice, attempt.quiz) == pytest.approx(80)  # 4 of 5
     review = client_for(alice).get(f"/quizzes/attempts/{attempt.pk}/review/").content.decode()
     assert "Clear, but name the norms." in review and "80%" in review
     queue = client_for(ingrid).get(reverse("teach:grading")).content.decode()
