@@ -9,7 +9,7 @@ anything else they write.
 from django.apps import apps
 from django.core.management import call_command
 from django.core.management.color import no_style
-from django.db import connection, transaction
+from django.db import connection
 
 CONTENT_APPS = {"lessons", "cases", "quizzes", "site", "lab"}
 

@@ -21,7 +21,9 @@ def content_saved(sender, **kwargs) -> None:
     from apps.site import search
 
     meta = getattr(sender, "_meta", None)
-    if meta is None:
+    # Migrations save through historical models ("__fake__"), whose tables may not yet
+    # match the models search and the cache read.
+    if meta is None or sender.__module__ == "__fake__":
         return
     # A many-to-many change arrives from the link table Django made for its model.
     owner = meta.auto_created._meta if meta.auto_created else meta
