@@ -1,0 +1,213 @@
+"""Classes: roster, join codes, assignments, the gradebook."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from apps.classes import services as class_services
+from apps.classes.models import Class
+from apps.core.dates import when
+from apps.quizzes.models import Quiz
+from apps.teaching import gradebook
+from apps.teaching.forms import (
+    AssignmentForm,
+    ClassForm,
+    JoinCodeForm,
+)
+from apps.teaching.views.access import (
+    confirm_page,
+    confirmed,
+    get_class_for_user,
+    teacher_required,
+    template_for,
+)
+
+
+@teacher_required
+@require_http_methods(["GET", "POST"])
+def class_create(request: HttpRequest) -> HttpResponse:
+    form = ClassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        klass = class_services.create_class(
+            request.user, form.cleaned_data["name"], form.cleaned_data["code_expires_at"]
+        )
+        messages.success(request, f"Created {klass.name}. Give your students its code or link.")
+        return redirect(klass)
+    return render(request, "teach/class_new.html", {"form": form})
+
+
+def _class_context(request: HttpRequest, klass: Class, **extra) -> dict:
+    context = {
+        "klass": klass,
+        "join_url": request.build_absolute_uri(klass.join_path()),
+        "code_valid": klass.code_is_valid(timezone.now()),
+        "members": klass.memberships.select_related("student").order_by("student__username"),
+        "assignments": klass.assignments.select_related("quiz"),
+        "assignment_form": AssignmentForm(
+            quizzes=Quiz.objects.teachable_by(request.user), klass=klass
+        ),
+        "code_form": JoinCodeForm(),
+        "status": "",
+    }
+    context.update(extra)
+    return context
+
+
+def _class_page(request: HttpRequest, klass: Class, partial: str, **extra) -> HttpResponse:
+    context = _class_context(request, klass, **extra)
+    return render(request, template_for(request, "teach/class_detail.html", partial), context)
+
+
+def _class_changed(request: HttpRequest, klass: Class, partial: str, status: str) -> HttpResponse:
+    """After a change on the class page: htmx gets the updated partial with its status;
+    a plain form post gets the message and the page."""
+    if not request.htmx:
+        messages.success(request, status)
+        return redirect(klass)
+    return _class_page(request, klass, partial, status=status)
+
+
+@teacher_required
+@require_GET
+def class_detail(request: HttpRequest, class_id: int) -> HttpResponse:
+    klass = get_class_for_user(request, class_id)
+    return render(request, "teach/class_detail.html", _class_context(request, klass))
+
+
+@teacher_required
+@require_POST
+def class_code(request: HttpRequest, class_id: int) -> HttpResponse:
+    """Replace the join code (the old one stops working), with an optional expiry."""
+    klass = get_class_for_user(request, class_id)
+    form = JoinCodeForm(request.POST)
+    if not form.is_valid():
+        return _class_page(request, klass, "join-code", code_form=form)
+    class_services.replace_code(klass, form.cleaned_data["code_expires_at"])
+    status = f"New code {klass.join_code}: the old one no longer works."
+    return _class_changed(request, klass, "join-code", status)
+
+
+@teacher_required
+@require_POST
+def member_remove(request: HttpRequest, class_id: int, membership_id: int) -> HttpResponse:
+    """Take a student off the roster (their attempts stay theirs)."""
+    klass = get_class_for_user(request, class_id)
+    membership = get_object_or_404(klass.memberships.select_related("student"), pk=membership_id)
+    username = membership.student.username
+    if not confirmed(request):
+        return confirm_page(
+            request,
+            title=f"Remove {username}",
+            consequence=(
+                f"{username} will be taken off the roster of {klass.name}: they no longer "
+                "see its assigned quizzes, and they leave its gradebook. Their attempts are "
+                "kept, and they can join again with the class code."
+            ),
+            button="Yes, remove",
+            parent=(klass.name, klass.get_absolute_url()),
+            cancel_url=f"{klass.get_absolute_url()}#roster",
+        )
+    membership.delete()
+    status = f"Removed {username} from {klass.name}."
+    return _class_changed(request, klass, "roster", status)
+
+
+@teacher_required
+@require_POST
+def assignment_create(request: HttpRequest, class_id: int) -> HttpResponse:
+    klass = get_class_for_user(request, class_id)
+    form = AssignmentForm(
+        request.POST, quizzes=Quiz.objects.teachable_by(request.user), klass=klass
+    )
+    if not form.is_valid():
+        return _class_page(request, klass, "assignments", assignment_form=form)
+    assignment = form.save(commit=False)
+    assignment.klass = klass
+    assignment.save()
+    status = f"Assigned “{assignment.quiz.title}”, due {when(assignment.due_at)}."
+    return _class_changed(request, klass, "assignments", status)
+
+
+def _get_assignment(klass: Class, assignment_id: int):
+    return get_object_or_404(klass.assignments.select_related("quiz"), pk=assignment_id)
+
+
+@teacher_required
+@require_http_methods(["GET", "POST"])
+def assignment_edit(request: HttpRequest, class_id: int, assignment_id: int) -> HttpResponse:
+    klass = get_class_for_user(request, class_id)
+    assignment = _get_assignment(klass, assignment_id)
+    form = AssignmentForm(request.POST or None, instance=assignment)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Dates saved for “{assignment.quiz.title}”.")
+        return redirect(klass)
+    context = {"klass": klass, "assignment": assignment, "form": form}
+    return render(request, "teach/assignment_edit.html", context)
+
+
+@teacher_required
+@require_POST
+def assignment_delete(request: HttpRequest, class_id: int, assignment_id: int) -> HttpResponse:
+    klass = get_class_for_user(request, class_id)
+    assignment = _get_assignment(klass, assignment_id)
+    if not confirmed(request):
+        return confirm_page(
+            request,
+            title=f"Unassign “{assignment.quiz.title}”",
+            consequence=(
+                f"“{assignment.quiz.title}” will no longer be assigned to {klass.name}: it "
+                "leaves the students' list of assigned quizzes and the class gradebook. "
+                "Attempts already made are kept."
+            ),
+            button="Yes, unassign",
+            parent=(klass.name, klass.get_absolute_url()),
+            cancel_url=f"{klass.get_absolute_url()}#assignments",
+        )
+    assignment.delete()
+    status = f"“{assignment.quiz.title}” is no longer assigned (attempts are kept)."
+    return _class_changed(request, klass, "assignments", status)
+
+
+def _sort_header(key: str, label: str, sort: str, descending: bool) -> dict:
+    """A column header's link: the sorted column flips its direction, others sort
+    ascending first."""
+    current = key == sort
+    direction = "asc" if current and descending else "desc" if current else "asc"
+    return {
+        "label": label,
+        "url": f"?sort={key}&dir={direction}",
+        "aria_sort": ("descending" if descending else "ascending") if current else "",
+        "next": "descending" if direction == "desc" else "ascending",
+    }
+
+
+@teacher_required
+@require_GET
+def class_gradebook(request: HttpRequest, class_id: int) -> HttpResponse:
+    """Students × assigned quizzes; ?sort=name|q<assignment id>&dir=asc|desc."""
+    klass = get_class_for_user(request, class_id)
+    book = gradebook.build(klass, timezone.now())
+    descending = request.GET.get("dir") == "desc"
+    sort = gradebook.sort_rows(book, request.GET.get("sort", "name"), descending)
+    columns = [("name", "Student")] + [(f"q{a.pk}", a.quiz.title) for a in book.assignments]
+    context = {
+        "klass": klass,
+        "book": book,
+        "headers": [_sort_header(key, label, sort, descending) for key, label in columns],
+    }
+    return render(request, "teach/gradebook.html", context)
+
+
+@teacher_required
+@require_GET
+def class_gradebook_csv(request: HttpRequest, class_id: int) -> HttpResponse:
+    klass = get_class_for_user(request, class_id)
+    book = gradebook.build(klass, timezone.now())
+    gradebook.sort_rows(book, "name", False)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="gradebook-{klass.pk}.csv"'
+    gradebook.write_csv(book, response)
+    return response

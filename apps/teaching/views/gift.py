@@ -1,0 +1,87 @@
+"""GIFT import and export."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from apps.quizzes.gift import GiftSyntaxError, write_gift
+from apps.quizzes.loading import question_to_gift
+from apps.quizzes.models import Quiz
+from apps.teaching import services
+from apps.teaching.forms import (
+    GIFT_LIMIT,
+    ConfirmImportForm,
+    ImportForm,
+)
+from apps.teaching.views.access import (
+    Kind,
+    get_quiz_to_edit,
+    get_quiz_to_teach,
+    teacher_required,
+)
+
+
+def _import_page(
+    request: HttpRequest, quiz: Quiz, form, status: int = 200, **extra
+) -> HttpResponse:
+    context = {"quiz": quiz, "form": form, "limit_kb": GIFT_LIMIT // 1024, **extra}
+    return render(request, "teach/import.html", context, status=status)
+
+
+@teacher_required
+@require_http_methods(["GET", "POST"])
+def quiz_import(request: HttpRequest, quiz_id: int) -> HttpResponse:
+    """Upload or paste GIFT, see every question it will create (or the first error, by
+    line), then confirm; the confirmation posts the same text back and creates all the
+    questions in one transaction, or none."""
+    quiz = get_quiz_to_edit(request, quiz_id)
+    if request.method == "GET":
+        return _import_page(request, quiz, ImportForm())
+    if request.POST.get("step") == "confirm":
+        confirm = ConfirmImportForm(request.POST)
+        if not confirm.is_valid():
+            return _import_page(request, quiz, ImportForm(), status=400, error="Nothing to import.")
+        text = confirm.cleaned_data["text"]
+        form = ImportForm(initial={"text": text})
+        try:
+            result = services.check_gift(text)
+        except GiftSyntaxError as exc:
+            return _import_page(request, quiz, form, error=str(exc))
+        created = services.import_gift(quiz, result.questions)
+        messages.success(
+            request, f"Imported {len(created)} question{'s' if len(created) != 1 else ''}."
+        )
+        return redirect("teach:quiz_edit", quiz.pk)
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _import_page(request, quiz, form, status=413 if form.too_large() else 200)
+    text = form.gift_text()
+    try:
+        result = services.check_gift(text)
+    except GiftSyntaxError as exc:
+        return _import_page(request, quiz, ImportForm(initial={"text": text}), error=str(exc))
+    items = [(gift, Kind(gift.kind).label) for gift in result.questions]
+    return _import_page(
+        request,
+        quiz,
+        form,
+        items=items,
+        warnings=result.warnings,
+        confirm=ConfirmImportForm(initial={"text": text}),
+    )
+
+
+@teacher_required
+@require_GET
+def quiz_export(request: HttpRequest, quiz_id: int) -> HttpResponse:
+    quiz = get_quiz_to_teach(request, quiz_id)
+    questions = quiz.questions.current().prefetch_related("choices")
+    try:
+        text = write_gift(question_to_gift(q) for q in questions)
+    except ValueError as exc:
+        messages.error(request, f"This quiz cannot be written as GIFT: {exc}")
+        return redirect("teach:dashboard")
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{quiz.slug}.gift"'
+    return response

@@ -1,0 +1,91 @@
+"""Essay grading."""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from apps.classes.models import Class
+from apps.quizzes import services as quiz_services
+from apps.quizzes.models import Quiz, Response
+from apps.teaching.forms import (
+    EssayGradeForm,
+)
+from apps.teaching.views.access import (
+    essays_to_grade,
+    get_essay_to_grade,
+    teacher_required,
+    template_for,
+)
+
+
+@dataclass
+class EssayItem:
+    response: Response
+    form: EssayGradeForm
+    saved: bool = False
+
+
+def _essay_item(response: Response, data=None, saved: bool = False) -> EssayItem:
+    initial = {}
+    if response.fraction is not None:
+        initial = {"score": response.score, "comment": response.comment}
+    form = EssayGradeForm(
+        data, prefix=f"r{response.pk}", points=response.question.points, initial=initial
+    )
+    return EssayItem(response, form, saved)
+
+
+@teacher_required
+@require_GET
+def grading_queue(request: HttpRequest) -> HttpResponse:
+    """Essay answers waiting for a grade, oldest first (?quiz=ID, ?class=ID narrow it;
+    ?show=all includes the graded ones, to change a grade)."""
+    responses = essays_to_grade(request).select_related(
+        "attempt__user", "attempt__quiz", "question"
+    )
+    show_all = request.GET.get("show") == "all"
+    if not show_all:
+        responses = responses.filter(fraction__isnull=True)
+    quizzes = Quiz.objects.teachable_by(request.user)
+    classes = Class.objects.taught_by(request.user)
+    quiz = klass = None
+    if request.GET.get("quiz", "").isdecimal():
+        quiz = get_object_or_404(quizzes, pk=request.GET["quiz"])
+        responses = responses.filter(attempt__quiz=quiz)
+    if request.GET.get("class", "").isdecimal():
+        klass = get_object_or_404(classes, pk=request.GET["class"])
+        responses = responses.filter(attempt__user__class_memberships__klass=klass)
+    responses = responses.order_by("attempt__submitted_at", "pk")
+    context = {
+        "items": [_essay_item(r) for r in responses],
+        "quiz": quiz,
+        "klass": klass,
+        "show_all": show_all,
+        "single": False,
+    }
+    return render(request, "teach/grading.html", context)
+
+
+@teacher_required
+@require_http_methods(["GET", "POST"])
+def grade_essay(request: HttpRequest, response_id: int) -> HttpResponse:
+    """One essay answer: GET shows it alone; POST records score and comment, after
+    which the student's review and kept grade show them."""
+    response = get_essay_to_grade(request, response_id)
+    if request.method == "GET":
+        context = {"items": [_essay_item(response)], "single": True}
+        return render(request, "teach/grading.html", context)
+    item = _essay_item(response, request.POST)
+    if item.form.is_valid():
+        quiz_services.grade_essay(
+            response, request.user, item.form.fraction(), item.form.cleaned_data["comment"]
+        )
+        if not request.htmx:
+            messages.success(request, f"Graded {response.attempt.user.username}'s answer.")
+            return redirect("teach:grading")
+        item = _essay_item(response, saved=True)
+    context = {"items": [item], "item": item, "single": True}
+    return render(request, template_for(request, "teach/grading.html", "essay-item"), context)
