@@ -1,5 +1,9 @@
 """Quiz builders for the tests: a quiz from GIFT text, and one question of every kind."""
 
+import re
+from dataclasses import dataclass
+from html import unescape
+
 import pytest
 from django.test import Client
 
@@ -85,3 +89,30 @@ def option(attempt, question, text: str) -> str:
 def match_field(attempt, choice) -> str:
     """The form field of a matching row in the attempt's page."""
     return f"match-{names_for_attempt(attempt).name(choice.pk)}"
+
+
+FORM = re.compile(r'<form id="answer-form".*?</form>', re.S)
+RADIO = re.compile(
+    r'<input type="(?:radio|checkbox)" name="answer" id="([^"]+)" value="([^"]+)"[^>]*>\s*'
+    r'<label for="\1">(.*?)</label>',
+    re.S,
+)
+OPTION = re.compile(r'<option value="([^"]+)"[^>]*>(.*?)</option>', re.S)
+
+
+@dataclass
+class Shown:
+    """One listed option as the page shows it, in the page's order."""
+
+    value: str
+    label: str
+
+
+def shown_options(html: str) -> list[Shown]:
+    form = FORM.search(html).group(0)
+    found = [Shown(value, visible_text(label)) for _, value, label in RADIO.findall(form)]
+    return found or [Shown(value, visible_text(label)) for value, label in OPTION.findall(form)]
+
+
+def visible_text(html: str) -> str:
+    return " ".join(unescape(re.sub(r"<[^>]+>", "", html)).split())

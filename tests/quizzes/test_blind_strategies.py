@@ -8,10 +8,7 @@ run is the same every time, and several attempts per quiz are pooled.
 """
 
 import random
-import re
-from dataclasses import dataclass
 from datetime import timedelta
-from html import unescape
 from types import SimpleNamespace
 
 import pytest
@@ -23,7 +20,7 @@ from apps.quizzes import services
 from apps.quizzes.kinds import grade_response
 from apps.quizzes.models import Attempt, Question, Quiz
 from apps.quizzes.presentation import names_for_attempt
-from tests.quizzes.conftest import client_for
+from tests.quizzes.conftest import Shown, client_for, shown_options
 
 pytestmark = pytest.mark.django_db
 
@@ -31,33 +28,6 @@ pytestmark = pytest.mark.django_db
 # standard deviations inside the margin.
 ATTEMPTS_PER_QUIZ = 3
 MARGIN = 0.10
-FORM = re.compile(r'<form id="answer-form".*?</form>', re.S)
-RADIO = re.compile(
-    r'<input type="(?:radio|checkbox)" name="answer" id="([^"]+)" value="([^"]+)"[^>]*>\s*'
-    r'<label for="\1">(.*?)</label>',
-    re.S,
-)
-OPTION = re.compile(r'<option value="([^"]+)"[^>]*>(.*?)</option>', re.S)
-
-
-@dataclass
-class Shown:
-    """One listed option as the page shows it, in the page's order."""
-
-    value: str
-    label: str
-
-
-def shown_options(html: str) -> list[Shown]:
-    form = FORM.search(html).group(0)
-    found = [Shown(value, _text(label)) for _, value, label in RADIO.findall(form)]
-    return found or [Shown(value, _text(label)) for value, label in OPTION.findall(form)]
-
-
-def _text(html: str) -> str:
-    return " ".join(unescape(re.sub(r"<[^>]+>", "", html)).split())
-
-
 STRATEGIES = {
     "lowest value": lambda options: min(options, key=lambda o: o.value),
     "highest value": lambda options: max(options, key=lambda o: o.value),
