@@ -70,6 +70,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "apps.core.middleware.privacy_headers",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "apps.core.page_cache.AnonymousPageCacheMiddleware",
     "apps.lti.middleware.lti_cookies",
