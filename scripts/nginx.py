@@ -102,4 +102,4 @@ def command(conf: Path) -> list[str]:
 if __name__ == "__main__":
     run_dir, host, port, upstream_port = sys.argv[1:5]
     conf = write_config(Path(run_dir), host, int(port), int(upstream_port))
-    os.execv(NGINX, command(conf))
+    os.execv(NGINX, command(conf))  # noqa: S606 - nginx takes over this process
