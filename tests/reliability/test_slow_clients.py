@@ -19,6 +19,7 @@ from django.db import connection
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 from scripts import nginx  # noqa: E402
+from tests.conftest import IN_CI  # noqa: E402
 
 pytestmark = pytest.mark.slow_client
 SLOW_CONNECTIONS = 30
@@ -46,6 +47,11 @@ def wait_until_answering(url: str, processes) -> None:
 @pytest.fixture
 def front(django_db_setup, django_db_blocker, tmp_path):
     """gunicorn on the test database behind nginx, both on loopback; stopped at the end."""
+    if not Path(nginx.NGINX).exists():
+        message = "nginx is not installed (apt-get install nginx; make serve does it)"
+        if IN_CI:
+            pytest.fail(message + "; CI=true requires the slow-client test to run")
+        pytest.skip(message)
     port, upstream = free_port(), free_port()
     db = connection.settings_dict
     env = {
