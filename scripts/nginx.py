@@ -61,8 +61,8 @@ http {{
         location /static/ {{
             alias {static_root}/;
             gzip_static on;
-            expires max;  # collectstatic's names change with their content
-            add_header Cache-Control "public, immutable";
+            # collectstatic's names change with their content: keep them a year.
+            add_header Cache-Control "public, max-age=31536000, immutable";
             add_header Permissions-Policy "{PERMISSIONS_POLICY}";
             add_header X-Content-Type-Options nosniff;
         }}
