@@ -54,7 +54,7 @@ backup: $(VENV)/.runtime
 restore: $(VENV)/.runtime
 	./scripts/restore.sh $(if $(REPLACE),--replace) $(FILE)
 
-## serve: production settings under gunicorn, static files collected (loopback, no TLS)
+## serve: production settings: nginx (installed when missing) in front of gunicorn, static files collected (loopback, no TLS)
 serve: $(VENV)/.runtime
 	./scripts/serve.sh
 

@@ -5,6 +5,7 @@ DJANGO_SECRET_KEY       required when DJANGO_DEBUG is off.
 DJANGO_ALLOWED_HOSTS    comma-separated host names.
 DATABASE_URL            e.g. postgres://user@host:5432/regimes (default: SQLite file).
 REDIS_URL               optional; the cache lives in Redis when set.
+EMAIL_URL               where mail goes, e.g. smtp://user:pass@host:587/?tls=1.
 DJANGO_SECURE_SSL_REDIRECT, DJANGO_SECURE_COOKIES, DJANGO_HSTS_SECONDS,
 DJANGO_BEHIND_PROXY     TLS settings; all on by default in production.
 DJANGO_STATIC_MANIFEST  "0" serves static files unhashed (tests); default on.
@@ -12,6 +13,7 @@ DJANGO_STATIC_MANIFEST  "0" serves static files unhashed (tests); default on.
 
 import os
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -68,6 +70,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "apps.core.middleware.privacy_headers",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "apps.core.page_cache.AnonymousPageCacheMiddleware",
     "apps.lti.middleware.lti_cookies",
@@ -113,16 +116,38 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+
+
+def redis_cache(location: str, *, ignore_errors: bool) -> dict:
+    """django-redis with short timeouts and a circuit breaker (apps.core.cache): a Redis
+    that refuses or hangs costs at most one 0.25 s wait per process every few seconds."""
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": location,
+        "OPTIONS": {
+            "SOCKET_CONNECT_TIMEOUT": 0.25,
+            "SOCKET_TIMEOUT": 0.25,
+            "CONNECTION_POOL_CLASS": "apps.core.cache.CircuitBreakerPool",
+            "IGNORE_EXCEPTIONS": ignore_errors,
+        },
+    }
+
+
+# "default": pages, sessions, lab results; without Redis every read misses. "throttle":
+# the same Redis, but errors reach apps.core.throttle, which then counts in the database.
 if REDIS_URL:
     CACHES = {
-        "default": {
-            "BACKEND": "apps.core.cache.ResilientRedisCache",
-            "LOCATION": REDIS_URL,
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
+        "default": redis_cache(REDIS_URL, ignore_errors=True),
+        "throttle": redis_cache(REDIS_URL, ignore_errors=False),
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "throttle": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "throttle",
+        },
+    }
 
 # Sessions are written to PostgreSQL and read through the cache: no app server keeps state.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -132,6 +157,11 @@ PAGE_CACHE_PREFIXES = ("/lessons/", "/cases/", "/compare/", "/glossary/", "/theo
                        "/sources/", "/search/", "/lab/")  # fmt: skip
 
 AUTHENTICATION_BACKENDS = ["apps.core.roles.PermissionBackend"]
+# Argon2id (apps.core.hashers says why); PBKDF2 stays to check, then upgrade, older hashes.
+PASSWORD_HASHERS = [
+    "apps.core.hashers.Argon2idHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -142,16 +172,36 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "site:home"
 LOGOUT_REDIRECT_URL = "site:home"
 
-MAILERS = {
-    "default": {
-        "BACKEND": os.environ.get(
-            "DJANGO_EMAIL_BACKEND",
-            "django.core.mail.backends.console.EmailBackend"
-            if DEBUG
-            else "django.core.mail.backends.smtp.EmailBackend",
+
+def mailer_from_url(url: str) -> dict:
+    """EMAIL_URL → a mailer: smtp://user:pass@host:587/?tls=1 (STARTTLS), smtps://… (TLS
+    from the start, port 465 by default), or console: (print mails, for development)."""
+    parts = urlsplit(url)
+    if parts.scheme == "console":
+        return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+        raise ImproperlyConfigured(
+            f"EMAIL_URL must look like smtp://user:password@host:587/?tls=1 (got {url!r})."
         )
+    query = parse_qs(parts.query)
+    return {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": parts.hostname,
+            "port": parts.port or (465 if parts.scheme == "smtps" else 25),
+            "username": unquote(parts.username or ""),
+            "password": unquote(parts.password or ""),
+            "use_ssl": parts.scheme == "smtps",
+            "use_tls": query.get("tls", ["0"])[0] in ("1", "true", "yes", "on"),
+            "timeout": 10,
+        },
     }
-}
+
+
+# Without EMAIL_URL, development prints mails; production has no mailer, so the password
+# reset page says reset by email is unavailable (and `check --deploy` warns).
+EMAIL_URL = os.environ.get("EMAIL_URL", "")
+MAILERS = {"default": mailer_from_url(EMAIL_URL or "console:")} if EMAIL_URL or DEBUG else {}
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Regimes <noreply@localhost>")
 
 LANGUAGE_CODE = "en-gb"

@@ -3,13 +3,16 @@ and Debian's Chromium for Playwright."""
 
 import os
 import shutil
+import time
 
 import hypothesis
 import pytest
 from django.contrib.auth.models import User
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
+from django.test import override_settings
 
+from apps.core import throttle
 from apps.core.page_cache import forget_local_pages
 from apps.core.roles import Role, grant_role
 from tests.course_content import load_course_content
@@ -35,6 +38,7 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 PASSWORD = "correct-horse-battery-staple"
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def pytest_collection_modifyitems(config, items):
@@ -49,11 +53,50 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.skip(reason="needs PostgreSQL; running on SQLite"))
 
 
+@pytest.fixture(autouse=True, scope="session")
+def fast_password_hashing():
+    """MD5 for the whole suite: the personas sign in often, and the real hasher is slow on
+    purpose. A test of hashing itself asks for `real_password_hashers`."""
+    with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        yield
+
+
+@pytest.fixture
+def real_password_hashers(settings):
+    """The hashers config/settings.py chooses, for tests of hashing itself."""
+    from config import settings as project_settings
+
+    settings.PASSWORD_HASHERS = project_settings.PASSWORD_HASHERS
+    return project_settings.PASSWORD_HASHERS
+
+
 @pytest.fixture(autouse=True)
 def fresh_cache():
     """Each test starts with an empty cache: pages, throttles and versions never leak."""
     cache.clear()
+    caches["throttle"].clear()
     forget_local_pages()
+
+
+class FakeClock:
+    """Stands still until a test moves it."""
+
+    def __init__(self):
+        self.now = time.time()
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch) -> FakeClock:
+    """The throttles' clock, under the test's control."""
+    fake = FakeClock()
+    monkeypatch.setattr(throttle, "clock", fake)
+    return fake
 
 
 def make_user(username: str, role: Role | None = None, **extra) -> User:

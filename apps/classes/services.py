@@ -74,7 +74,7 @@ def find_class(code: str, student, now=None) -> Class:
     try:
         return _class_for_code(code, now or timezone.now())
     except JoinError:
-        WRONG_CODES.record_failure(key)
+        WRONG_CODES.record(key)
         raise
 
 

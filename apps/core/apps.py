@@ -10,7 +10,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.contrib.auth import get_user_model
 
-        from apps.core import roles
+        from apps.core import checks, roles  # noqa: F401 - checks registers itself
 
         post_migrate.connect(roles.sync_role_groups_after_migrate, dispatch_uid="core-sync-roles")
         post_save.connect(

@@ -1,77 +1,115 @@
-"""A Redis cache that degrades to "no cache" when Redis is unreachable.
+"""A circuit breaker for Redis, plugged into django-redis as its connection pool.
 
-A page must still render when Redis is down: reads miss, writes are dropped, and the
-failure is logged once a minute instead of becoming a 500.
+The cache itself is django-redis (settings.CACHES): short socket timeouts, and on the
+default alias IGNORE_EXCEPTIONS, so a page renders with Redis down (reads miss, writes
+are dropped). Timeouts alone are not enough: a Redis that accepts connections and never
+answers would cost every request one timeout per cache call. So after a failure the pool
+refuses at once, without touching the network, for RETRY_SECONDS; then one caller tries
+again (the others keep being refused) and either closes the breaker or opens it anew.
+A hung Redis thus costs at most one timeout per process every RETRY_SECONDS.
 """
 
 import logging
-import time
+import threading
+from time import monotonic
 
-from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+import redis
 
 logger = logging.getLogger(__name__)
-_last_warning = 0.0
+
+RETRY_SECONDS = 5.0
 
 
-def _warn(error: Exception) -> None:
-    global _last_warning
-    if time.monotonic() - _last_warning > 60:
-        _last_warning = time.monotonic()
-        logger.warning("Redis unavailable, serving without cache: %s", error)
+class Breaker:
+    """The state of one Redis server as this process has seen it."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.failing = False
+        self.retry_at = 0.0
+
+    def allows(self) -> bool:
+        if not self.failing:
+            return True
+        with self.lock:
+            now = monotonic()
+            if now < self.retry_at:
+                return False
+            self.retry_at = now + RETRY_SECONDS  # this caller is the one trial
+            return True
+
+    def failed(self, error: Exception, where: str) -> None:
+        with self.lock:
+            if not self.failing:
+                logger.warning(
+                    "Redis at %s failed (%s); not trying it again for %g s", where, error,
+                    RETRY_SECONDS,
+                )  # fmt: skip
+            self.failing = True
+            self.retry_at = monotonic() + RETRY_SECONDS
+
+    def succeeded(self) -> None:
+        if self.failing:
+            with self.lock:
+                self.failing = False
+            logger.warning("Redis answers again")
 
 
-def _resilient(method_name: str, fallback):
-    def method(self, *args, **kwargs):
+_breakers: dict[tuple, Breaker] = {}
+_breakers_lock = threading.Lock()
+
+
+def breaker_for(host: str, port: int) -> Breaker:
+    """One breaker per server per process, shared by every pool and alias that uses it."""
+    found = _breakers.get((host, port))
+    if found is None:
+        with _breakers_lock:
+            found = _breakers.setdefault((host, port), Breaker())
+    return found
+
+
+class _Guarded:
+    """Reports each network failure and each answer to the server's breaker."""
+
+    def connect(self):
         try:
-            return getattr(RedisCache, method_name)(self, *args, **kwargs)
-        except Exception as error:  # noqa: BLE001 - any client failure means "no cache"
-            if method_name in ("incr", "decr") and isinstance(error, ValueError):
-                raise
-            _warn(error)
-            return fallback(*args, **kwargs) if callable(fallback) else fallback
+            super().connect()
+        except (redis.ConnectionError, redis.TimeoutError) as error:
+            breaker_for(self.host, self.port).failed(error, f"{self.host}:{self.port}")
+            raise
 
-    method.__name__ = method_name
-    return method
-
-
-def _default(key, default=None, version=None):
-    return default
-
-
-def _missing_counter(*args, **kwargs):
-    # Callers of incr() treat ValueError as "no such key" and set it afresh.
-    raise ValueError("cache unavailable")
+    def read_response(self, *args, **kwargs):
+        try:
+            response = super().read_response(*args, **kwargs)
+        except (redis.ConnectionError, redis.TimeoutError) as error:
+            breaker_for(self.host, self.port).failed(error, f"{self.host}:{self.port}")
+            raise
+        breaker_for(self.host, self.port).succeeded()
+        return response
 
 
-class ReusedClientRedisCacheClient(RedisCacheClient):
-    """Django builds a new redis.Redis per call, which costs more than the round trip
-    (about 0.2 ms, mostly registering response callbacks); one per pool is thread-safe."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._clients = {}
-
-    def get_client(self, key=None, *, write=False):
-        pool = self._get_connection_pool(write)
-        client = self._clients.get(id(pool))
-        if client is None:
-            client = self._clients[id(pool)] = self._client(connection_pool=pool)
-        return client
+class GuardedConnection(_Guarded, redis.Connection):
+    pass
 
 
-class ResilientRedisCache(RedisCache):
-    def __init__(self, server, params):
-        super().__init__(server, params)
-        self._class = ReusedClientRedisCacheClient
+class GuardedSSLConnection(_Guarded, redis.SSLConnection):
+    pass
 
-    get = _resilient("get", _default)
-    set = _resilient("set", None)
-    add = _resilient("add", False)
-    touch = _resilient("touch", False)
-    delete = _resilient("delete", False)
-    get_many = _resilient("get_many", {})
-    set_many = _resilient("set_many", [])
-    delete_many = _resilient("delete_many", None)
-    has_key = _resilient("has_key", False)
-    incr = _resilient("incr", _missing_counter)
-    clear = _resilient("clear", None)
+
+GUARDED = {redis.Connection: GuardedConnection, redis.SSLConnection: GuardedSSLConnection}
+
+
+class CircuitBreakerPool(redis.ConnectionPool):
+    """django-redis's CONNECTION_POOL_CLASS: refuses at once while the breaker is open."""
+
+    def __init__(self, connection_class=redis.Connection, **kwargs):
+        super().__init__(connection_class=GUARDED.get(connection_class, connection_class),
+                         **kwargs)  # fmt: skip
+        self.server = (self.connection_kwargs.get("host", ""),
+                       self.connection_kwargs.get("port", 6379))  # fmt: skip
+
+    def get_connection(self, *args, **kwargs):
+        if not breaker_for(*self.server).allows():
+            host, port = self.server
+            raise redis.ConnectionError(f"Redis at {host}:{port} failed lately; not trying yet")
+        return super().get_connection(*args, **kwargs)

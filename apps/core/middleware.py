@@ -51,3 +51,44 @@ def reject_nul_characters(get_response):
         return get_response(request)
 
     return middleware
+
+
+# No page uses a browser feature that needs permission: every one is refused, for the
+# page and anything it might embed.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )  # fmt: skip
+)
+
+
+def privacy_headers(get_response):
+    """Permissions-Policy on every response, static files included (it sits outside
+    WhiteNoise); and `Cache-Control: private, no-store` on every response to a signed-in
+    user, so no shared cache or back button keeps a gradebook, an attempt or a review.
+    Static files never see the user (WhiteNoise answers before authentication runs)."""
+
+    def middleware(request):
+        response = get_response(request)
+        response["Permissions-Policy"] = PERMISSIONS_POLICY
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response["Cache-Control"] = "private, no-store"
+        return response
+
+    return middleware

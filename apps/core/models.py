@@ -15,3 +15,16 @@ class Access(models.Model):
 
     def __str__(self):
         return "site access"
+
+
+class ThrottleCount(models.Model):
+    """A throttle's counter while its cache is unreachable (apps.core.throttle). Times are
+    the throttle clock's seconds; rows past `expires_at` are deleted as others are written."""
+
+    key = models.CharField(max_length=100, unique=True)
+    events = models.PositiveIntegerField()
+    last_at = models.FloatField()
+    expires_at = models.FloatField(db_index=True)
+
+    def __str__(self):
+        return f"{self.key}: {self.events}"

@@ -12,6 +12,9 @@ save bumps. Each app process also keeps the pages it served last in memory and r
 version at most once every VERSION_SECONDS, so a hit needs no round trip at all: an edit
 shows at once in the process that made it and within VERSION_SECONDS on every other
 server sharing the cache (Redis); a per-process cache expires pages after TIMEOUT.
+
+A page is keyed only on the query parameters its view reads (each process learns them per
+path as it renders), so `?utm_source=…` and other unread parameters share one copy.
 """
 
 import hashlib
@@ -21,7 +24,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 
 TIMEOUT = 60
@@ -34,6 +37,52 @@ ANY_TOKEN = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
 
 VERSION_SECONDS = 1.0
 LOCAL_PAGES = 200  # about 10 MB per process at the largest pages
+ALL = "*"  # a view that looked at the whole query (iterated it) depends on every parameter
+
+
+class _ReadLog(QueryDict):
+    """A request's query that notes in `reads` each parameter name the view asks about."""
+
+    def __init__(self, query: QueryDict, reads: set[str]):
+        super().__init__(mutable=True, encoding=query.encoding)
+        for key, values in dict.items(query):
+            dict.__setitem__(self, key, list(values))
+        self.reads = reads
+        self._mutable = False
+
+    def __getitem__(self, key):
+        self.reads.add(key)
+        return super().__getitem__(key)
+
+    def __contains__(self, key):
+        self.reads.add(key)
+        return super().__contains__(key)
+
+    def getlist(self, key, default=None):
+        self.reads.add(key)
+        return super().getlist(key, default)
+
+    def _whole(name):  # noqa: N805 - builds the methods below
+        def method(self, *args, **kwargs):
+            self.reads.add(ALL)
+            return getattr(QueryDict, name)(self, *args, **kwargs)
+
+        return method
+
+    __iter__, __len__, keys, items, lists, values, dict, urlencode = map(
+        _whole, ["__iter__", "__len__", "keys", "items", "lists", "values", "dict", "urlencode"]
+    )
+    del _whole
+
+    def copy(self):  # a copy's reads are the view's reads too (a form filling in defaults)
+        clone = _ReadLog(self, self.reads)
+        clone._mutable = True
+        return clone
+
+    __copy__ = copy
+
+    def __deepcopy__(self, memo):
+        return self.copy()
 
 
 class _Local:
@@ -45,7 +94,18 @@ class _Local:
 
     def forget(self) -> None:
         self.pages: dict[str, tuple[tuple, float]] = {}  # key: (stored page, expires)
+        self.reads: dict[str, frozenset[str]] = {}  # path: parameters its views read
         self.version, self.read_at = 0, float("-inf")
+
+    def learn(self, path: str, reads: set[str]) -> frozenset[str]:
+        """Every parameter any render of `path` read; it only grows, so a key never
+        leaves out a parameter that could change the page."""
+        known = self.reads.get(path, frozenset()) | reads
+        with self.lock:
+            if len(self.reads) >= LOCAL_PAGES and path not in self.reads:
+                self.reads.pop(next(iter(self.reads)), None)
+            self.reads[path] = known
+        return known
 
     def current_version(self) -> int:
         if time.monotonic() - self.read_at > VERSION_SECONDS:
@@ -94,10 +154,16 @@ def _is_cacheable_request(request) -> bool:
     )
 
 
-def _key(request) -> str:
-    """The URL and every htmx header: htmx chooses the partial (HX-Target) and its state."""
+def _key(request, query: QueryDict, names: frozenset[str]) -> str:
+    """The path, the parameters in `names` (the names too: a key is found only with the
+    same names, so every parameter the stored page's view read is in it), and every htmx
+    header: htmx chooses the partial (HX-Target) and its state."""
+    if ALL in names:
+        params = sorted(query.lists())
+    else:
+        params = [(name, query.getlist(name)) for name in sorted(names)]
     htmx = sorted((k, v) for k, v in request.headers.items() if k.startswith("Hx-"))
-    digest = hashlib.sha256(f"{request.get_full_path()}|{htmx}".encode()).hexdigest()
+    digest = hashlib.sha256(f"{request.path}|{params}|{htmx}".encode()).hexdigest()
     return f"page:{digest}"
 
 
@@ -136,14 +202,18 @@ class AnonymousPageCacheMiddleware:
     def __call__(self, request):
         if not _is_cacheable_request(request):
             return self.get_response(request)
-        key = _key(request)
+        query = request.GET
         version = _local.current_version()
-        stored = _stored_page(key, version)
+        stored = _stored_page(_key(request, query, _local.reads.get(request.path, frozenset())),
+                              version)  # fmt: skip
         if stored is not None:
             return self._from_cache(request, *stored[1:])
+        reads: set[str] = set()
+        request.GET = _ReadLog(query, reads)
         response = self.get_response(request)
         pieces = _storable(response) if request.method == "GET" else None
         if pieces is not None:
+            key = _key(request, query, _local.learn(request.path, reads))
             stored = (version, response.status_code, dict(response.items()), pieces)
             cache.set(key, stored, TIMEOUT)
             _local.remember(key, stored)

@@ -12,5 +12,6 @@ urlpatterns = [
         auth_views.LoginView.as_view(authentication_form=ThrottledLoginForm),
         name="login",
     ),
+    path("accounts/password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
 ]

@@ -1,26 +1,47 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.core.exceptions import TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views.decorators.http import require_http_methods
 
-from apps.core.forms import SignUpForm
+from apps.core import throttle
+from apps.core.checks import password_reset_by_email
+from apps.core.forms import SignUpForm, ThrottledPasswordResetForm
 
 
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("site:home")
-    form = SignUpForm(request.POST or None)
+    form = SignUpForm(request.POST or None, address=throttle.client_address(request))
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user)  # the one backend in AUTHENTICATION_BACKENDS
         messages.success(request, f"Welcome, {user.username}. Your student account is ready.")
         return redirect("site:home")
     return render(request, "registration/signup.html", {"form": form})
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset, throttled; without a mailer the page says reset is unavailable
+    rather than claiming a mail was sent."""
+
+    form_class = ThrottledPasswordResetForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "address": throttle.client_address(self.request)}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "by_email": password_reset_by_email()}
+
+    def post(self, request, *args, **kwargs):
+        if not password_reset_by_email():
+            return self.get(request, *args, **kwargs)
+        return super().post(request, *args, **kwargs)
 
 
 def favicon(request: HttpRequest) -> HttpResponse:

@@ -139,3 +139,55 @@ def test_an_edit_made_on_another_server_shows_here_within_the_version_window(
     assert queries_for(client, "/lessons/how-regimes-work/")[0] == 0  # this process's copy
     monkeypatch.setattr(page_cache, "VERSION_SECONDS", 0)  # the window has passed
     assert queries_for(client, "/lessons/how-regimes-work/")[0] > 0
+
+
+# Query parameters: a page is keyed only on those its view reads.
+
+
+@pytest.mark.django_db
+def test_parameters_the_page_does_not_read_share_one_copy(client, content):
+    first, html = queries_for(client, "/lessons/how-regimes-work/?utm_source=one")
+    assert first > 0
+    for variant in ("?utm_source=two", "?utm_campaign=x&fbclid=y", ""):
+        again, same = queries_for(client, "/lessons/how-regimes-work/" + variant)
+        assert again == 0 and same == html, variant
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path, first, second",
+    [
+        ("/search/", "q=realism", "q=regime"),
+        ("/compare/", "views=realism", "views=regimes"),
+        ("/cases/league-and-abyssinia/", "lens=realism&reveal=1", "lens=regimes&reveal=1"),
+        ("/lessons/", "", "by=theory"),
+    ],
+)
+def test_parameters_the_page_reads_still_key_it(client, content, path, first, second):
+    _, one = queries_for(client, f"{path}?{first}")
+    count, other = queries_for(client, f"{path}?{second}")
+    assert count > 0 and without_tokens(other) != without_tokens(one)
+    count, again = queries_for(client, f"{path}?{first}&utm_source=mail")
+    assert count == 0 and without_tokens(again) == without_tokens(one)
+    count, again = queries_for(client, f"{path}?{second}")
+    assert count == 0 and without_tokens(again) == without_tokens(other)
+
+
+def without_tokens(html: str) -> str:
+    return page_cache.ANY_TOKEN.sub("", html.encode()).decode()
+
+
+def test_a_view_that_looks_at_the_whole_query_is_keyed_on_all_of_it():
+    from django.http import QueryDict
+
+    reads: set[str] = set()
+    query = page_cache._ReadLog(QueryDict("a=1&b=2"), reads)
+    query.get("a")
+    "c" in query  # noqa: B015 - asking is reading
+    assert reads == {"a", "c"}
+    copy = query.copy()
+    copy.appendlist("d", "4")  # a form filling in a default
+    copy.getlist("d")
+    assert reads == {"a", "c", "d"}
+    dict(query.items())
+    assert page_cache.ALL in reads

@@ -61,3 +61,36 @@ def test_error_pages_are_styled(client):
     assert response.status_code == 404
     assert b"Page not found" in response.content
     assert b"site.css" in response.content
+
+
+STATIC = "/static/css/site.css"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", [*HTML_PAGES, "/no-such-page/", STATIC])
+def test_every_response_refuses_browser_features(client, path):
+    policy = client.get(path).headers["Permissions-Policy"]
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
+        assert f"{feature}=()" in policy
+
+
+@pytest.mark.django_db
+def test_a_page_from_the_page_cache_carries_the_policy_too(client):
+    client.get("/lessons/")
+    assert "camera=()" in client.get("/lessons/").headers["Permissions-Policy"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/", "/lessons/", "/accounts/password_change/", "/teach/"])
+def test_pages_for_a_signed_in_user_are_never_stored(client, ingrid, path):
+    client.force_login(ingrid)
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "private, no-store"
+
+
+@pytest.mark.django_db
+def test_anonymous_pages_and_static_files_stay_cacheable(client, alice):
+    assert "no-store" not in client.get("/lessons/").headers.get("Cache-Control", "")
+    client.force_login(alice)
+    assert "no-store" not in client.get(STATIC).headers.get("Cache-Control", "")

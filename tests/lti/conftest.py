@@ -13,11 +13,6 @@ from tests.lti.platform import (
 )
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def platform(db, monkeypatch):
     """A registered fake platform; every call the tool makes to it goes to its adapter."""

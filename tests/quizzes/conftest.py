@@ -70,12 +70,6 @@ def client_for(user) -> Client:
     return client
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # The personas log in often; the real hasher would make this suite several times slower.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def quiz(db):
     return quiz_from_gift()

@@ -45,11 +45,6 @@ def signed_in_clients(user, count: int = PARALLEL) -> list[Client]:
     return clients
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def quiz(db):
     return quiz_from_gift()

@@ -86,7 +86,7 @@ def two_servers(content):
             server.wait(timeout=10)
 
 
-def test_a_quiz_attempt_completes_across_two_app_servers(two_servers):
+def test_a_quiz_attempt_completes_across_two_app_servers(two_servers, real_password_hashers):
     dora = make_user("dora")
     quiz = Quiz.objects.get(slug="how-regimes-work")
     a, b = two_servers

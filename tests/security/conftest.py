@@ -5,11 +5,10 @@ from urllib.parse import quote
 import pytest
 from django.core.cache import cache
 from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 
 from tests.security.world import build_world
 
-FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CSRF_VALUES = [
     re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]+'),
     re.compile(r'("X-CSRFToken": ")[^"]+'),
@@ -20,7 +19,7 @@ CSRF_VALUES = [
 def world(django_db_setup, django_db_blocker):
     """One world per module, built once inside a transaction that is rolled back at the
     end. Each test's own changes roll back to it (pytest-django nests a savepoint)."""
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER):
+    with django_db_blocker.unblock():
         with transaction.atomic():
             built = build_world()
             yield built

@@ -3,19 +3,14 @@ that ends and cannot be dodged, both log-in doors throttled, sessions rotated at
 and destroyed at log-out, Django's password validators on every way to set a password,
 and roles that only a superuser can grant."""
 
-import types
-
 import pytest
-from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.backends.db import SessionStore
-from django.core.cache import cache
-from django.core.cache.backends import locmem
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from apps.core import throttle
+from apps.core import forms, throttle
 from apps.core.roles import CURATED_APPS, Action, may
 from tests.conftest import PASSWORD
 from tests.security.forms import form_data
@@ -24,53 +19,35 @@ pytestmark = pytest.mark.django_db
 LOCKED = "Too many failed log-in attempts"
 
 
-@pytest.fixture(autouse=True)
-def fast_hashing_and_an_empty_cache(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def log_in(client, username, password, path="/accounts/login/", **extra):
     return client.post(path, {"username": username, "password": password}, **extra)
 
 
 # --------------------------------------------------------------------------------------
-# Throttling
+# Throttling (the rules themselves: tests/core/test_login_throttle.py)
 
 
 def test_the_lockout_says_so_plainly_and_for_how_long(client, alice):
-    for _ in range(throttle.ACCOUNT_LIMIT):
+    for _ in range(throttle.PAIR_LIMIT):
         log_in(client, "alice", "wrong")
     html = log_in(client, "alice", PASSWORD).content.decode()
     assert LOCKED in html
     assert f"{throttle.LOCKOUT_SECONDS // 60} minutes" in html
-    assert 'role="alert"' in html or "errorlist" in html
+    assert 'role="alert"' in html
 
 
-def test_the_lockout_ends_when_its_time_is_up(client, alice, monkeypatch):
-    if "LocMemCache" not in settings.CACHES["default"]["BACKEND"]:
-        pytest.skip("time travel is done on the in-process cache")
-    for _ in range(throttle.ACCOUNT_LIMIT):
+def test_the_lockout_ends_when_its_time_is_up(client, alice, clock):
+    for _ in range(throttle.PAIR_LIMIT):
         log_in(client, "alice", "wrong")
-    now = locmem.time.time()
-
-    monkeypatch.setattr(
-        locmem, "time", types.SimpleNamespace(time=lambda: now + throttle.LOCKOUT_SECONDS - 5)
-    )
+    clock.advance(throttle.LOCKOUT_SECONDS - 5)
     assert LOCKED in log_in(client, "alice", PASSWORD).content.decode()
-    monkeypatch.setattr(
-        locmem, "time", types.SimpleNamespace(time=lambda: now + throttle.LOCKOUT_SECONDS + 1)
-    )
+    clock.advance(6)
     assert log_in(client, "alice", PASSWORD).status_code == 302
 
 
-def test_a_made_up_x_forwarded_for_does_not_dodge_the_address_limit(client, bob):
-    for i in range(throttle.ADDRESS_LIMIT):
-        log_in(
-            client, f"user{i}", "wrong", REMOTE_ADDR="10.6.6.6", HTTP_X_FORWARDED_FOR=f"192.0.2.{i}"
-        )
+def test_a_made_up_x_forwarded_for_does_not_dodge_the_lock(client, bob):
+    for i in range(throttle.PAIR_LIMIT):
+        log_in(client, "bob", "wrong", REMOTE_ADDR="10.6.6.6", HTTP_X_FORWARDED_FOR=f"192.0.2.{i}")
     response = log_in(
         client, "bob", PASSWORD, REMOTE_ADDR="10.6.6.6", HTTP_X_FORWARDED_FOR="192.0.2.99"
     )
@@ -80,11 +57,9 @@ def test_a_made_up_x_forwarded_for_does_not_dodge_the_address_limit(client, bob)
 def test_behind_the_proxy_the_address_is_the_one_the_proxy_saw(client, bob, settings):
     settings.BEHIND_PROXY = True
     proxy = {"REMOTE_ADDR": "127.0.0.1"}
-    for i in range(throttle.ADDRESS_LIMIT):
+    for i in range(throttle.PAIR_LIMIT):
         # The client makes up the first hop; our proxy appends the address it saw.
-        log_in(
-            client, f"user{i}", "wrong", HTTP_X_FORWARDED_FOR=f"192.0.2.{i}, 203.0.113.7", **proxy
-        )
+        log_in(client, "bob", "wrong", HTTP_X_FORWARDED_FOR=f"192.0.2.{i}, 203.0.113.7", **proxy)
     locked = log_in(client, "bob", PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.7", **proxy)
     assert LOCKED in locked.content.decode()
     other = log_in(client, "bob", PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.8", **proxy)
@@ -94,7 +69,7 @@ def test_behind_the_proxy_the_address_is_the_one_the_proxy_saw(client, bob, sett
 def test_the_admin_log_in_is_throttled_with_the_same_counters(client, carol):
     for _ in range(3):
         log_in(client, "carol", "wrong")
-    for _ in range(throttle.ACCOUNT_LIMIT - 3):
+    for _ in range(throttle.PAIR_LIMIT - 3):
         assert log_in(client, "carol", "wrong", "/admin/login/").status_code == 200
     response = log_in(client, "carol", PASSWORD, "/admin/login/")
     assert response.status_code == 200
@@ -106,6 +81,61 @@ def test_the_admin_log_in_still_refuses_non_staff(client, alice):
     response = log_in(client, "alice", PASSWORD, "/admin/login/")
     assert response.status_code == 200
     assert "staff account" in response.content.decode()
+
+
+def sign_up(client, username, email="new@example.com", **extra):
+    return client.post("/accounts/signup/", {
+        "username": username, "email": email,
+        "password1": "a-long-unusual-passphrase", "password2": "a-long-unusual-passphrase",
+    }, **extra)  # fmt: skip
+
+
+def test_sign_up_does_not_reveal_that_an_email_is_registered(client, alice):
+    taken = sign_up(client, "alice2", email="ALICE@example.com")
+    client.post("/accounts/logout/")
+    free = sign_up(client, "zelda", email="zelda@example.com")
+    assert taken.status_code == free.status_code == 302
+    assert User.objects.filter(email="alice@example.com").count() == 2
+
+
+def test_sign_up_is_throttled_per_address(client, clock):
+    for i in range(forms.SIGNUPS.limit):
+        forms.SIGNUPS.record("10.4.4.4")
+    response = sign_up(client, "late", REMOTE_ADDR="10.4.4.4")
+    assert "Too many accounts were created from your network" in response.content.decode()
+    assert not User.objects.filter(username="late").exists()
+    assert sign_up(client, "elsewhere", REMOTE_ADDR="10.4.4.5").status_code == 302
+    clock.advance(forms.SIGNUPS.seconds)
+    client.post("/accounts/logout/")
+    assert sign_up(client, "late", REMOTE_ADDR="10.4.4.4").status_code == 302
+
+
+def ask_reset(client, email, **extra):
+    return client.post("/accounts/password_reset/", {"email": email}, **extra)
+
+
+def test_a_reset_answers_alike_for_registered_and_unknown_addresses(client, alice, mailoutbox):
+    registered = ask_reset(client, "alice@example.com")
+    unknown = ask_reset(client, "nobody@example.com")
+    assert registered.status_code == unknown.status_code == 302
+    assert registered["Location"] == unknown["Location"]
+    assert len(mailoutbox) == 1
+
+
+def test_resets_are_throttled_per_email_whether_registered_or_not(client, alice, mailoutbox):
+    for email in ("alice@example.com", "nobody@example.com"):
+        answers = [ask_reset(client, email) for _ in range(forms.RESETS_PER_EMAIL.limit + 1)]
+        assert [a.status_code for a in answers] == [302] * forms.RESETS_PER_EMAIL.limit + [200]
+        assert "Too many reset requests" in answers[-1].content.decode()
+    assert len(mailoutbox) == forms.RESETS_PER_EMAIL.limit
+
+
+def test_resets_are_throttled_per_address(client, mailoutbox):
+    for i in range(forms.RESETS_PER_ADDRESS.limit):
+        ask_reset(client, f"someone{i}@example.com", REMOTE_ADDR="10.5.5.5")
+    refused = ask_reset(client, "fresh@example.com", REMOTE_ADDR="10.5.5.5")
+    assert "Too many reset requests" in refused.content.decode()
+    assert ask_reset(client, "fresh@example.com", REMOTE_ADDR="10.5.5.6").status_code == 302
 
 
 # --------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.utils import timezone
 from apps.classes import services as class_services
 from apps.classes.models import Assignment
 from apps.quizzes import services
-from tests.quizzes.conftest import client_for, fast_password_hashing, quiz_from_gift  # noqa: F401
+from tests.quizzes.conftest import client_for, quiz_from_gift  # noqa: F401
 
 HX = {"HTTP_HX_REQUEST": "true"}
 

@@ -1,1 +1,0 @@
-from tests.quizzes.conftest import fast_password_hashing  # noqa: F401
