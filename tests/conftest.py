@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.core.cache import cache, caches
 from django.db import connection
 from django.test import override_settings
+from playwright.sync_api import expect
 
 from apps.core import throttle
 from apps.core.page_cache import forget_local_pages
@@ -26,6 +27,10 @@ hypothesis.settings.register_profile(
 )
 hypothesis.settings.register_profile("explore", deadline=None)
 hypothesis.settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
+
+# A browser assertion waits up to 15 s for the page to get there: on two busy cores a
+# swap can take longer than Playwright's default 5 s. A page that never gets there fails.
+expect.set_options(timeout=15_000)
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -41,13 +41,32 @@ def load_course_content() -> None:
 
 
 def _record() -> list[tuple]:
+    """(model, field names, rows) for every content model with rows, each model after the
+    models it points to and its rows in id order, so they can be inserted back as they are."""
     recorded = []
-    for model in _content_models():
+    for model in _in_dependency_order(_content_models()):
         names = [field.attname for field in model._meta.concrete_fields]
-        rows = list(model._base_manager.values_list(*names))
+        rows = list(model._base_manager.order_by("pk").values_list(*names))
         if rows:
             recorded.append((model, names, rows))
     return recorded
+
+
+def _in_dependency_order(models: list) -> list:
+    ordered: list = []
+
+    def visit(model, seen=()):
+        if model in ordered or model in seen:
+            return
+        for field in model._meta.concrete_fields:
+            target = field.related_model
+            if target is not None and target is not model and target in models:
+                visit(target, (*seen, model))
+        ordered.append(model)
+
+    for model in models:
+        visit(model)
+    return ordered
 
 
 def _copy_back(recorded: list[tuple]) -> None:
