@@ -5,6 +5,7 @@ import random
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from types import SimpleNamespace
 
 EXAM_SLUG = "bench-exam"
 QUESTIONS = 10
@@ -53,6 +54,7 @@ def prepare(root: Path, students: int) -> dict:
     from apps.core.roles import Role
     from apps.quizzes import services
     from apps.quizzes.models import Quiz
+    from apps.quizzes.presentation import names_for_attempt
 
     exam = _exam()
     User.objects.filter(username__startswith="bench-").delete()
@@ -74,7 +76,10 @@ def prepare(root: Path, students: int) -> dict:
     probe_client.get("/")
     csrf = probe_client.cookies["csrftoken"].value
     cookie = f"sessionid={probe_client.cookies['sessionid'].value}; csrftoken={csrf}"
-    first_choice = questions[0].choices.order_by("position").first().pk
+    # Options go by the opaque names the attempt's page gives them (the bench and the
+    # server share the secret they are drawn with).
+    first = questions[0].choices.order_by("position").first()
+    first_choice = names_for_attempt(open_attempt).name(first.pk)
 
     lesson_path = "/lessons/how-regimes-work/"
     html = _client().get(lesson_path).content
@@ -176,6 +181,22 @@ def in_process_timings() -> dict[str, float]:
             parse_gift(text)
 
     timings = {name: best_of(lambda t=text: parse(t)) for name, text in adversarial.items()}
+    # Short-answer wildcards against the longest answer a student can send (500
+    # characters): the worst cases for a backtracking matcher, graded here in linear time.
+    from apps.quizzes.grading import grade_short
+
+    def accepted(*patterns):
+        return [SimpleNamespace(text=p, fraction=1.0, feedback_html="") for p in patterns]
+
+    wildcards = {
+        "Wildcard grading, *a*a*a*b vs 500 chars": (accepted("*a*a*a*b"), "a" * 500),
+        "Wildcard grading, 50 patterns * 20 stars": (
+            accepted(*["*a" * 20 + f"*z{i}" for i in range(50)]), "a" * 499 + "b"),
+    }  # fmt: skip
+    timings |= {
+        name: best_of(lambda c=choices, t=typed: grade_short(c, t))
+        for name, (choices, typed) in wildcards.items()
+    }
     try:
         from apps.lab.bench import timings as lab_timings
     except ImportError:
@@ -205,6 +226,8 @@ def _run_students(base: str, students: list, plan: dict, pace) -> dict:
     """Each student (in a thread of their own) starts the exam, saves the planned answer to
     every question and submits; `pace(user_id, step)` says how long to wait first."""
     import httpx
+
+    from apps.quizzes.presentation import OptionNames
 
     timings = {"start": [], "page": [], "save": [], "submit": []}
     errors, retried = [], []
@@ -237,10 +260,12 @@ def _run_students(base: str, students: list, plan: dict, pace) -> dict:
             if not attempt_url:
                 errors.append("start gave no attempt")
                 return
+            names = OptionNames("attempt:" + attempt_url.rstrip("/").rsplit("/", 1)[-1])
             for slot, choice in enumerate(plan[user_id], start=1):
                 timed("page", lambda s=slot: http.get(f"{attempt_url}?q={s}"))
                 time.sleep(pace(user_id, slot))
-                timed("save", lambda s=slot, c=choice: http.post(
+                option = names.name(choice)
+                timed("save", lambda s=slot, c=option: http.post(
                     f"{attempt_url}?q={s}", data={"answer": c},
                     headers={**csrf, "HX-Request": "true"}))  # fmt: skip
             timed("submit", lambda: http.post(f"{attempt_url}submit/", headers=csrf))
