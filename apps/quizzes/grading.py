@@ -184,3 +184,36 @@ def grade_matching(choices, answer) -> Grade:
         right / len(pairs),
         format_html("<p>{} of {} pairs matched correctly.</p>", right, len(pairs)),
     )
+
+
+def spelling_hint(choices, answer) -> str:
+    """A "check your spelling" note when the typed answer is within one edit (two, for
+    answers of eight letters or more) of an accepted answer; "" otherwise. Wildcard
+    answers and very short ones never prompt it."""
+    typed = normalise_text(_text(answer))
+    for choice in choices:
+        accepted = normalise_text(choice.text)
+        if choice.fraction <= 0 or "*" in accepted or len(accepted) < 4:
+            continue
+        allowed = 2 if len(accepted) >= 8 else 1
+        if 0 < _edit_distance(typed, accepted, allowed) <= allowed:
+            return "<p>Check your spelling: your answer is close to one we accept.</p>"
+    return ""
+
+
+def _edit_distance(a: str, b: str, limit: int) -> int:
+    """Insertions, deletions, substitutions and swaps of neighbours that turn `a` into
+    `b`, counted up to `limit` + 1 (beyond that the exact figure does not matter)."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2, previous = None, list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, start=1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if previous2 is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]

@@ -122,4 +122,8 @@ def grade_response(question, answer) -> Grade:
     grader = spec_of(question.kind).grader
     if grader is None:
         return grading.AWAITING_A_PERSON
-    return grader(list(question.choice_list), answer)
+    choices = list(question.choice_list)
+    grade = grader(choices, answer)
+    if question.kind == SHORT and grade.fraction == 0 and getattr(question, "hint_spelling", False):
+        return Grade(0.0, grade.feedback + grading.spelling_hint(choices, answer))
+    return grade

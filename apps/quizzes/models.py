@@ -250,6 +250,12 @@ class Question(models.Model):
         help_text="Each attempt lists the options in its own order. Turn off only where "
         "order matters (“all of the above”).",
     )
+    hint_spelling = models.BooleanField(
+        "hint at a misspelling",
+        default=False,
+        help_text="A short answer one or two letters away from an accepted one is asked to "
+        "check its spelling. It is still marked wrong.",
+    )
     category = models.CharField(max_length=255, blank=True)
     gift_id = models.CharField("GIFT id", max_length=100, blank=True)
     tags = models.JSONField(default=list, blank=True)
@@ -369,6 +375,23 @@ def choices_in_order(question: Question, order: list[int] | None) -> list[Choice
         return list(question.choice_list)
     rank = {choice_id: index for index, choice_id in enumerate(order)}
     return sorted(question.choice_list, key=lambda c: rank.get(c.pk, len(rank)))
+
+
+# What an author writes of a question and of each answer: an edit that changes none of it
+# is not a new version.
+AUTHORED_QUESTION_FIELDS = ("kind", "title", "text", "text_format", "general_feedback",
+                            "points", "shuffle_choices", "hint_spelling", "category",
+                            "gift_id", "tags")  # fmt: skip
+AUTHORED_CHOICE_FIELDS = ("text", "fraction", "feedback", "match_text", "value",
+                          "tolerance", "low", "high")  # fmt: skip
+
+
+def authored(question: Question, choices: list[Choice]) -> tuple:
+    """The question's authored content with its answers in order, to compare two versions."""
+    return (
+        tuple(getattr(question, name) for name in AUTHORED_QUESTION_FIELDS),
+        tuple(tuple(getattr(c, name) for name in AUTHORED_CHOICE_FIELDS) for c in choices),
+    )
 
 
 class AttemptQuerySet(models.QuerySet):

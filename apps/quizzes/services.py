@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from apps.core.dates import when
 from apps.quizzes.kinds import grade_response
-from apps.quizzes.models import GRACE, Attempt, Choice, Question, Quiz, Response
+from apps.quizzes.models import GRACE, Attempt, Choice, Question, Quiz, Response, authored
 from apps.quizzes.signals import attempt_graded
 
 
@@ -310,6 +310,25 @@ def save_question(question: Question, choices: list[Choice] | None = None) -> Qu
             choice.text_html, choice.feedback_html = choice.rendered(question.text_format)
         Choice.objects.bulk_create(choices)
     return question
+
+
+@transaction.atomic
+def add_question(quiz: Quiz, question: Question, choices: list[Choice]) -> Question:
+    """Append a new question to the quiz."""
+    last = quiz.questions.current().aggregate(last=Max("position"))["last"] or 0
+    question.quiz = quiz
+    question.position = last + 1
+    return save_question(question, choices)
+
+
+@transaction.atomic
+def edit_question(question: Question, choices: list[Choice]) -> Question:
+    """Save an edit of a question. Saving an answered question without changing it keeps
+    its version, so statistics are not split for nothing."""
+    stored = Question.objects.prefetch_related("choices").get(pk=question.pk)
+    if authored(stored, stored.choice_list) == authored(question, choices):
+        return stored
+    return save_question(question, choices)
 
 
 def retire_question(question: Question) -> None:

@@ -118,8 +118,20 @@ class DescriptionForm(QuestionForm):
         labels = {**QuestionForm.Meta.labels, "text": "Text"}
 
 
-class MissingWordForm(QuestionForm):
+class ListedOptionsForm(QuestionForm):
+    """A question whose options are listed: their order may be fixed for this one."""
+
     class Meta(QuestionForm.Meta):
+        fields = [*QuestionForm.Meta.fields, "shuffle_choices"]
+
+
+class ShortAnswerForm(QuestionForm):
+    class Meta(QuestionForm.Meta):
+        fields = [*QuestionForm.Meta.fields, "hint_spelling"]
+
+
+class MissingWordForm(ListedOptionsForm):
+    class Meta(ListedOptionsForm.Meta):
         help_texts = {
             **QuestionForm.Meta.help_texts,
             "text": f"Write {BLANK} (five underscores) where the missing word goes.",
@@ -473,7 +485,7 @@ class Editor:
 
 EDITORS: dict[str, Editor] = {
     Kind.SINGLE: Editor(
-        QuestionForm,
+        ListedOptionsForm,
         ChoiceRowForm,
         single_rule,
         "Choices",
@@ -482,7 +494,7 @@ EDITORS: dict[str, Editor] = {
         "Students pick one choice.",
     ),
     Kind.MULTIPLE: Editor(
-        QuestionForm,
+        ListedOptionsForm,
         MultipleChoiceRowForm,
         multiple_rule,
         "Choices",
@@ -493,13 +505,14 @@ EDITORS: dict[str, Editor] = {
     ),
     Kind.TRUEFALSE: Editor(TrueFalseForm),
     Kind.SHORT: Editor(
-        QuestionForm,
+        ShortAnswerForm,
         ShortAnswerRowForm,
         short_rule,
         "Accepted answers",
         "Answer",
         2,
-        "The best matching answer gives its credit; anything else scores 0.",
+        "The first answer in this list that matches gives its credit (put the exact answer "
+        "before a wildcard one); anything else scores 0.",
     ),
     Kind.NUMERICAL: Editor(
         QuestionForm,
@@ -508,11 +521,11 @@ EDITORS: dict[str, Editor] = {
         "Accepted numbers",
         "Number",
         2,
-        "An answer with a tolerance, or a range. A row with feedback but no number "
-        "answers every other number.",
+        "An answer with a tolerance, or a range; the first row that accepts the number "
+        "gives its credit. A row with feedback but no number answers every other number.",
     ),
     Kind.MATCHING: Editor(
-        QuestionForm,
+        ListedOptionsForm,
         PairRowForm,
         matching_rule,
         "Pairs",

@@ -12,7 +12,7 @@ from django.utils.text import slugify
 from apps.core.publishing import Status
 from apps.quizzes.gift import GiftQuestion, GiftResult, GiftSyntaxError, parse_gift
 from apps.quizzes.lint import item_from_gift, quiz_warnings
-from apps.quizzes.loading import question_from_gift, question_to_gift
+from apps.quizzes.loading import question_from_gift
 from apps.quizzes.models import Choice, Question, Quiz
 from apps.quizzes.services import retire_question, save_question
 from apps.teaching.forms import MAX_ROWS
@@ -115,26 +115,6 @@ def _renumber(questions: list[Question]) -> None:
             question.position = position
             changed.append(question)
     Question.objects.bulk_update(changed, ["position"])
-
-
-@transaction.atomic
-def add_question(quiz: Quiz, question: Question, choices: list[Choice]) -> Question:
-    """Append a new question to the quiz."""
-    last = quiz.questions.current().aggregate(last=Max("position"))["last"] or 0
-    question.quiz = quiz
-    question.position = last + 1
-    return save_question(question, choices)
-
-
-@transaction.atomic
-def edit_question(question: Question, choices: list[Choice]) -> Question:
-    """Save an edit of a question. Saving an answered question without changing it keeps
-    its version, so statistics are not split for nothing."""
-    stored = Question.objects.prefetch_related("choices").get(pk=question.pk)
-    question.__dict__["choice_list"] = choices  # what question_to_gift compares
-    if stored.points == question.points and question_to_gift(stored) == question_to_gift(question):
-        return stored
-    return save_question(question, choices)
 
 
 @transaction.atomic

@@ -332,3 +332,23 @@ def test_a_description_is_never_graded():
 def test_an_unknown_kind_is_an_error():
     with pytest.raises(ValueError):
         grade_response(question("cloze"), "x")
+
+
+def test_a_near_miss_gets_a_spelling_hint_when_the_author_allows_it_and_stays_wrong():
+    short = question("short", choice(1, "Lipson", 1.0), choice(2, "Charles Lipson", 1.0))
+    short.hint_spelling = True
+    fraction, feedback = grade_response(short, "Lipsno")  # two letters swapped
+    assert fraction == 0.0 and "Check your spelling" in feedback
+    assert "Check your spelling" in grade_response(short, "Charles Lipsen").feedback
+    assert grade_response(short, "Lipson").fraction == 1.0
+    assert "Check your spelling" not in grade_response(short, "Morgenthau").feedback
+    assert "Check your spelling" not in grade_response(short, "Lip").feedback
+    short.hint_spelling = False
+    assert grade_response(short, "Lipsno") == (0.0, "")
+
+
+def test_wildcard_and_very_short_answers_never_prompt_a_spelling_hint():
+    short = question("short", choice(1, "rule*", 1.0), choice(2, "UN", 1.0))
+    short.hint_spelling = True
+    assert grade_response(short, "rulz") == (0.0, "")
+    assert grade_response(short, "UK") == (0.0, "")

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from apps.quizzes import services as quiz_services
 from apps.quizzes.lint import item_from_question, quiz_warnings
 from apps.quizzes.models import Question, Quiz, Response
 from apps.teaching import services
@@ -108,9 +109,9 @@ def _question_editor(
         choices = rows.choices() if rows is not None else form.choices()
         edited = form.save(commit=False)
         if question is None:
-            saved = services.add_question(quiz, edited, choices)
+            saved = quiz_services.add_question(quiz, edited, choices)
         else:
-            saved = services.edit_question(edited, choices)
+            saved = quiz_services.edit_question(edited, choices)
         status = f"Saved question {saved.position}."
         if not request.htmx:
             messages.success(request, status)
