@@ -3,7 +3,7 @@
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from apps.classes.models import Class, Membership, new_join_code, normalise_code
+from apps.classes.models import Assignment, Class, Membership, new_join_code, normalise_code
 from apps.core import throttle
 from apps.core.dates import when
 
@@ -106,3 +106,21 @@ def join_class(student, klass: Class, now=None) -> tuple[Membership, bool]:
     except IntegrityError:
         # A double click joined in the other request.
         return Membership.objects.get(klass=klass, student=student), False
+
+
+def leave_roster(membership: Membership) -> None:
+    """Take a student off a class's roster: its assignments and gradebook no longer list
+    them; their attempts are kept, and the class code lets them join again."""
+    membership.delete()
+
+
+def assign(klass: Class, assignment: Assignment) -> Assignment:
+    """Assign a quiz to the class with the assignment's dates (validated by its form)."""
+    assignment.klass = klass
+    assignment.save()
+    return assignment
+
+
+def unassign(assignment: Assignment) -> None:
+    """Take a quiz off the class: attempts already made are kept."""
+    assignment.delete()

@@ -109,7 +109,7 @@ def member_remove(request: HttpRequest, class_id: int, membership_id: int) -> Ht
             parent=(klass.name, klass.get_absolute_url()),
             cancel_url=f"{klass.get_absolute_url()}#roster",
         )
-    membership.delete()
+    class_services.leave_roster(membership)
     status = f"Removed {username} from {klass.name}."
     return _class_changed(request, klass, "roster", status)
 
@@ -123,9 +123,7 @@ def assignment_create(request: HttpRequest, class_id: int) -> HttpResponse:
     )
     if not form.is_valid():
         return _class_page(request, klass, "assignments", assignment_form=form)
-    assignment = form.save(commit=False)
-    assignment.klass = klass
-    assignment.save()
+    assignment = class_services.assign(klass, form.save(commit=False))
     status = f"Assigned “{assignment.quiz.title}”, due {when(assignment.due_at)}."
     return _class_changed(request, klass, "assignments", status)
 
@@ -141,7 +139,7 @@ def assignment_edit(request: HttpRequest, class_id: int, assignment_id: int) -> 
     assignment = _get_assignment(klass, assignment_id)
     form = AssignmentForm(request.POST or None, instance=assignment)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        class_services.assign(klass, form.save(commit=False))
         messages.success(request, f"Dates saved for “{assignment.quiz.title}”.")
         return redirect(klass)
     context = {"klass": klass, "assignment": assignment, "form": form}
@@ -166,7 +164,7 @@ def assignment_delete(request: HttpRequest, class_id: int, assignment_id: int) -
             parent=(klass.name, klass.get_absolute_url()),
             cancel_url=f"{klass.get_absolute_url()}#assignments",
         )
-    assignment.delete()
+    class_services.unassign(assignment)
     status = f"“{assignment.quiz.title}” is no longer assigned (attempts are kept)."
     return _class_changed(request, klass, "assignments", status)
 
