@@ -605,7 +605,7 @@ class ImportForm(Unsuffixed, forms.Form):
 
 
 class ConfirmImportForm(forms.Form):
-    text = forms.CharField(widget=forms.HiddenInput, max_length=GIFT_LIMIT)
+    pending = forms.UUIDField(widget=forms.HiddenInput)
 
 
 # --------------------------------------------------------------------------------------

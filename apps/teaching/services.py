@@ -7,6 +7,7 @@ edit of a question some attempt already includes into a new version.
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.text import slugify
 
 from apps.core.publishing import Status
@@ -16,6 +17,11 @@ from apps.quizzes.loading import question_from_gift
 from apps.quizzes.models import Choice, Question, Quiz
 from apps.quizzes.services import retire_question, save_question
 from apps.teaching.forms import MAX_ROWS
+from apps.teaching.models import PENDING_IMPORT_LIFETIME, PendingImport
+
+# One import holds at most this many questions (a whole course bank is about 140); a
+# larger file is split, so no request parses and saves for minutes.
+MAX_IMPORT_QUESTIONS = 500
 
 # Settings a copy takes over from its original (the rest are identity and ownership).
 COPIED_SETTINGS = [
@@ -153,7 +159,23 @@ def check_gift(text: str) -> GiftResult:
     """Parse GIFT and check every question fits the model, raising GiftSyntaxError
     ("line N: ...") for the first problem; nothing is saved."""
     result = parse_gift(text)
+    if len(result.questions) > MAX_IMPORT_QUESTIONS:
+        raise GiftSyntaxError(
+            1,
+            f"{len(result.questions)} questions; one import takes at most "
+            f"{MAX_IMPORT_QUESTIONS}. Split the file and import the parts one after another",
+        )
     for gift in result.questions:
+        for name, value, field in (
+            ("name", gift.title, "title"),
+            ("category", gift.category, "category"),
+            ("id", gift.id, "gift_id"),
+        ):
+            limit = Question._meta.get_field(field).max_length
+            if len(value) > limit:
+                raise GiftSyntaxError(
+                    gift.line, f"the question's {name} has {len(value)} characters; at most {limit}"
+                )
         if len(gift.answers) > MAX_ROWS:
             # The editor could not save it again.
             raise GiftSyntaxError(
@@ -174,6 +196,24 @@ def check_gift(text: str) -> GiftResult:
         raise GiftSyntaxError(1, "no questions found")
     result.warnings.extend(quiz_warnings([item_from_gift(gift) for gift in result.questions]))
     return result
+
+
+def hold_import(owner, quiz: Quiz, text: str, now=None) -> PendingImport:
+    """Keep previewed GIFT until it is confirmed; the owner's expired ones go."""
+    now = now or timezone.now()
+    PendingImport.objects.filter(
+        owner=owner, created_at__lte=now - PENDING_IMPORT_LIFETIME
+    ).delete()
+    return PendingImport.objects.create(owner=owner, quiz=quiz, text=text, created_at=now)
+
+
+@transaction.atomic
+def confirm_import(pending: PendingImport) -> list[Question]:
+    """Add the held questions to the quiz, all or none (checked again: the quiz may have
+    changed since the preview), and forget the held text."""
+    created = import_gift(pending.quiz, check_gift(pending.text).questions)
+    pending.delete()
+    return created
 
 
 @transaction.atomic

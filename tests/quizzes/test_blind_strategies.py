@@ -21,6 +21,7 @@ from apps.quizzes.kinds import grade_response
 from apps.quizzes.models import Attempt, Question, Quiz
 from apps.quizzes.presentation import names_for_attempt
 from tests.quizzes.conftest import Shown, client_for, shown_options
+from tests.teaching.conftest import import_gift_text
 
 pytestmark = pytest.mark.django_db
 
@@ -121,7 +122,7 @@ def test_no_blind_strategy_passes_a_quiz_imported_from_gift(ingrid, alice, monke
     teacher = client_for(ingrid)
     url = reverse("teach:quiz_import", args=[quiz.pk])
     assert "Alpha 1" in teacher.post(url, {"text": IMPORTED}).content.decode()  # the preview
-    teacher.post(url, {"step": "confirm", "text": IMPORTED})
+    import_gift_text(teacher, url, IMPORTED)
     assert quiz.questions.current().count() == 18
     Quiz.objects.filter(pk=quiz.pk).update(status="published")
     klass = Class.objects.create(name="Seminar", owner=ingrid)

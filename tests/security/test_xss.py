@@ -32,6 +32,7 @@ from apps.quizzes.models import Attempt, Question, Quiz, Response, TextFormat, r
 from apps.site import search
 from tests.security.conftest import client_as
 from tests.security.inert import MARK, problems_in
+from tests.teaching.conftest import import_gift_text
 
 pytestmark = pytest.mark.django_db
 
@@ -255,7 +256,7 @@ def gift_with_payloads(fmt: str) -> str:
 def import_through_the_teaching_area(client, quiz: Quiz, gift: str) -> list[str]:
     url = f"/teach/quizzes/{quiz.pk}/import/"
     problems = scan(client, url, "post", {"text": gift})
-    response = client.post(url, {"step": "confirm", "text": gift})
+    response = import_gift_text(client, url, gift)
     assert response.status_code == 302, response.content.decode()[:2000]
     return problems
 

@@ -1,6 +1,7 @@
 """Builders for the teaching tests: an instructor's quiz, a class with students, and
 attempts answered exactly as a test needs."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -56,3 +57,10 @@ def klass(ingrid, alice, own_quiz):
 
 
 __all__ = ["HX", "answered", "client_for", "make_class", "quiz_from_gift"]
+
+
+def import_gift_text(client, url: str, text: str, **extra):
+    """Preview GIFT on the import page, then confirm that preview (as the buttons do)."""
+    preview = client.post(url, {"text": text}).content.decode()
+    key = re.search(r'name="pending" value="([0-9a-f-]+)"', preview).group(1)
+    return client.post(url, {"step": "confirm", "pending": key}, **extra)

@@ -1,16 +1,22 @@
 """GIFT in the teaching area: upload or paste, see what will be created, confirm; errors by
 line with nothing saved; export that reads back the same."""
 
+import re
+from datetime import timedelta
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.quizzes.gift import parse_gift
 from apps.quizzes.loading import question_to_gift
 from apps.quizzes.models import Question
 from apps.teaching.forms import GIFT_LIMIT, MAX_ROWS
+from apps.teaching.models import PendingImport
+from apps.teaching.services import MAX_IMPORT_QUESTIONS
 from tests.quizzes.conftest import EVERY_KIND
-from tests.teaching.conftest import client_for, quiz_from_gift
+from tests.teaching.conftest import client_for, import_gift_text, quiz_from_gift
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +49,7 @@ def test_pasting_shows_what_will_be_created_and_saves_nothing_yet(ingrid, empty_
 
 def test_confirming_creates_every_question_in_order_after_the_existing_ones(ingrid, own_quiz):
     client = client_for(ingrid)
-    response = client.post(import_url(own_quiz), {"step": "confirm", "text": TWO}, follow=True)
+    response = import_gift_text(client, import_url(own_quiz), TWO, follow=True)
     assert "Imported 2 questions." in response.content.decode()
     added = list(own_quiz.questions.current()[8:])
     assert [(q.title, q.position, q.kind) for q in added] == [
@@ -58,9 +64,10 @@ def test_a_syntax_error_names_its_line_and_saves_nothing(ingrid, empty_quiz):
     page = client.post(import_url(empty_quiz), {"text": broken}).content.decode()
     assert "Nothing was imported" in page and "line 5:" in page
     assert broken.splitlines()[0] in page  # the text comes back to be fixed
-    # A confirmation carrying broken text (edited on the way) is refused just the same.
-    page = client.post(import_url(empty_quiz), {"step": "confirm", "text": broken}).content
-    assert b"line 5:" in page
+    # Nothing was held for confirming, so a confirmation with any key is refused.
+    forged = {"step": "confirm", "pending": "3f1c1a52-7d4e-4a5b-9c1e-2b8f0e6d4a11"}
+    response = client.post(import_url(empty_quiz), forged)
+    assert response.status_code == 400 and b"upload the file again" in response.content
     assert not Question.objects.exists()
 
 
@@ -116,3 +123,45 @@ def test_a_question_with_more_answers_than_the_editor_takes_is_refused(ingrid, e
     page = client_for(ingrid).post(import_url(empty_quiz), {"text": text}).content.decode()
     assert f"line 3: {MAX_ROWS + 1} answers; a question can have at most {MAX_ROWS}" in page
     assert not Question.objects.exists()
+
+
+def test_a_name_too_long_for_its_column_is_reported_by_line_at_preview(ingrid, empty_quiz):
+    text = "::ok:: Fine {=a ~b}\n\n::" + "n" * 300 + ":: Too long a name {=a ~b}\n"
+    page = client_for(ingrid).post(import_url(empty_quiz), {"text": text}).content.decode()
+    assert "line 3:" in page and "name has 300 characters; at most 255" in page
+    assert 'name="pending"' not in page
+
+
+def test_an_import_larger_than_the_ceiling_is_refused_before_anything_is_held(ingrid, empty_quiz):
+    text = "\n\n".join(f"::q{i}:: Q {i}? {{T}}" for i in range(MAX_IMPORT_QUESTIONS + 1))
+    page = client_for(ingrid).post(import_url(empty_quiz), {"text": text}).content.decode()
+    assert f"one import takes at most {MAX_IMPORT_QUESTIONS}" in page
+    assert not PendingImport.objects.exists()
+
+
+def test_a_large_non_ascii_file_previews_and_confirms_without_sending_it_again(ingrid, empty_quiz):
+    """About 400 KB of Greek and Cyrillic: the confirmation carries a key, not the text."""
+    stem = "Ποιο κράτος φοβάται τον γείτονά του; Какое государство боится соседа? " * 7
+    text = "\n\n".join(f"::q{i}:: {stem} {{=Да ~Όχι}}" for i in range(450))
+    assert 390_000 < len(text.encode()) < GIFT_LIMIT
+    client = client_for(ingrid)
+    upload = SimpleUploadedFile("big.gift", text.encode(), content_type="text/plain")
+    preview = client.post(import_url(empty_quiz), {"file": upload}).content.decode()
+    key = re.search(r'name="pending" value="([0-9a-f-]+)"', preview).group(1)
+    confirm = client.post(import_url(empty_quiz), {"step": "confirm", "pending": key})
+    assert confirm.status_code == 302
+    assert empty_quiz.questions.count() == 450
+    assert not PendingImport.objects.exists()  # used once
+
+
+def test_only_its_author_can_confirm_a_held_import_and_only_for_an_hour(ingrid, ivan, empty_quiz):
+    preview = client_for(ingrid).post(import_url(empty_quiz), {"text": TWO}).content.decode()
+    key = re.search(r'name="pending" value="([0-9a-f-]+)"', preview).group(1)
+    ivans = quiz_from_gift("", slug="ivans", owner=ivan)
+    for url in (import_url(ivans), import_url(empty_quiz)):
+        response = client_for(ivan).post(url, {"step": "confirm", "pending": key})
+        assert response.status_code in (400, 404)
+    PendingImport.objects.update(created_at=timezone.now() - timedelta(hours=2))
+    response = client_for(ingrid).post(import_url(empty_quiz), {"step": "confirm", "pending": key})
+    assert response.status_code == 400 and b"expired" in response.content
+    assert not Question.objects.filter(quiz=empty_quiz).exists()

@@ -14,6 +14,7 @@ from apps.teaching.forms import (
     ConfirmImportForm,
     ImportForm,
 )
+from apps.teaching.models import PendingImport
 from apps.teaching.views.access import (
     Kind,
     get_quiz_to_edit,
@@ -33,22 +34,27 @@ def _import_page(
 @require_http_methods(["GET", "POST"])
 def quiz_import(request: HttpRequest, quiz_id: int) -> HttpResponse:
     """Upload or paste GIFT, see every question it will create (or the first error, by
-    line), then confirm; the confirmation posts the same text back and creates all the
-    questions in one transaction, or none."""
+    line), then confirm. The previewed text waits on the server (private to its author,
+    for an hour); the confirmation names it and creates all the questions in one
+    transaction, or none."""
     quiz = get_quiz_to_edit(request, quiz_id)
     if request.method == "GET":
         return _import_page(request, quiz, ImportForm())
     if request.POST.get("step") == "confirm":
         confirm = ConfirmImportForm(request.POST)
-        if not confirm.is_valid():
-            return _import_page(request, quiz, ImportForm(), status=400, error="Nothing to import.")
-        text = confirm.cleaned_data["text"]
-        form = ImportForm(initial={"text": text})
+        pending = None
+        if confirm.is_valid():
+            held = PendingImport.objects.confirmable_by(request.user, quiz)
+            pending = held.filter(key=confirm.cleaned_data["pending"]).first()
+        if pending is None:
+            error = "This preview has expired or was already imported: upload the file again."
+            return _import_page(request, quiz, ImportForm(), status=400, error=error)
         try:
-            result = services.check_gift(text)
+            created = services.confirm_import(pending)
         except GiftSyntaxError as exc:
-            return _import_page(request, quiz, form, error=str(exc))
-        created = services.import_gift(quiz, result.questions)
+            return _import_page(
+                request, quiz, ImportForm(initial={"text": pending.text}), error=str(exc)
+            )
         messages.success(
             request, f"Imported {len(created)} question{'s' if len(created) != 1 else ''}."
         )
@@ -61,6 +67,7 @@ def quiz_import(request: HttpRequest, quiz_id: int) -> HttpResponse:
         result = services.check_gift(text)
     except GiftSyntaxError as exc:
         return _import_page(request, quiz, ImportForm(initial={"text": text}), error=str(exc))
+    pending = services.hold_import(request.user, quiz, text)
     items = [(gift, Kind(gift.kind).label) for gift in result.questions]
     return _import_page(
         request,
@@ -68,7 +75,7 @@ def quiz_import(request: HttpRequest, quiz_id: int) -> HttpResponse:
         form,
         items=items,
         warnings=result.warnings,
-        confirm=ConfirmImportForm(initial={"text": text}),
+        confirm=ConfirmImportForm(initial={"pending": pending.key}),
     )
 
 
