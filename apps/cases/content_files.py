@@ -39,7 +39,16 @@ def _event_date(doc: Document, event: dict) -> datetime.date:
         ) from None
 
 
+CASE_TYPES = {
+    "slug": "text", "title": "text", "order": "number", "status": "text", "period": "text",
+    "summary": "text", "lessons": "texts", "key_terms": "texts", "sources": "texts",
+    "actors": "mappings", "events": "mappings", "readings": "mapping", "discussion": "texts",
+    "interpretations": "mapping",
+}  # fmt: skip
+
+
 def _load_case(doc: Document) -> None:
+    doc.check_types(CASE_TYPES)
     doc.require("slug", "title", "summary")
     meta = doc.meta
     case, _ = Case.objects.update_or_create(

@@ -45,6 +45,39 @@ class Document:
             if self.meta.get(key) in (None, ""):
                 raise ContentError(self.path, 1, f"front matter is missing '{key}'")
 
+    def check_types(self, schema: dict[str, str]) -> None:
+        """Every front-matter key is known and holds what `schema` says: "text", "number",
+        "texts" (a list of texts), "mappings" (a list of mappings) or "mapping". A list
+        item written `- Words: more words` is read by YAML as a mapping, the usual slip,
+        and is named as such."""
+        for key, value in self.meta.items():
+            if key not in schema:
+                known = ", ".join(sorted(schema))
+                raise ContentError(self.path, self.line_of(key), f"unknown key '{key}' ({known})")
+            problem = _type_problem(value, schema[key])
+            if problem:
+                raise ContentError(self.path, self.line_of(key), f"'{key}' {problem}")
+
+
+_EXPECTED = {"text": str, "number": int, "mapping": dict}
+
+
+def _type_problem(value, kind: str) -> str:
+    if value is None:
+        return ""
+    if kind in _EXPECTED:
+        if isinstance(value, _EXPECTED[kind]) and not isinstance(value, bool):
+            return ""
+        return f"should be {'a ' if kind != 'text' else ''}{kind}, not {type(value).__name__}"
+    if not isinstance(value, list):
+        return f"should be a list, not {type(value).__name__}"
+    wanted = str if kind == "texts" else dict
+    for number, item in enumerate(value, start=1):
+        if not isinstance(item, wanted):
+            hint = " (quote an item that contains ': ')" if isinstance(item, dict) else ""
+            return f"item {number} is a {type(item).__name__}, not a {wanted.__name__}{hint}"
+    return ""
+
 
 def line_of_key(text: str, key: str) -> int:
     """The 1-based line where `key:` first appears, or 1 when it does not."""
@@ -98,14 +131,30 @@ def dump_yaml(data: Any) -> str:
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=88)
 
 
-def write_yaml(path: Path, data: Any) -> None:
+def _lf(data: Any) -> Any:
+    """`data` with every text's line endings made LF. Browsers post a textarea's lines
+    ending in CRLF; the files always use LF, so an edit made in the admin exports as the
+    lines it changed and nothing more."""
+    if isinstance(data, str):
+        return data.replace("\r\n", "\n").replace("\r", "\n")
+    if isinstance(data, dict):
+        return {key: _lf(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_lf(item) for item in data]
+    return data
+
+
+def write_text(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(dump_yaml(data), encoding="utf-8")
+    path.write_text(_lf(text), encoding="utf-8", newline="\n")
+
+
+def write_yaml(path: Path, data: Any) -> None:
+    write_text(path, dump_yaml(_lf(data)))
 
 
 def write_document(path: Path, meta: dict, body: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f"---\n{dump_yaml(meta)}---\n{body.strip()}\n", encoding="utf-8")
+    write_text(path, f"---\n{dump_yaml(_lf(meta))}---\n{_lf(body).strip()}\n")
 
 
 def find_each(model, path: Path, line: int, field: str, values: list) -> list:

@@ -26,6 +26,17 @@ THEORY_FIELDS = [
     "thinkers", "exemplar", "weakness",
 ]  # fmt: skip
 
+THEORY_TYPES = {
+    "slug": "text", "title": "text", "order": "number", "status": "text", "thesis": "text",
+    "assumptions": "texts", "how_security": "text", "thinkers": "mappings",
+    "exemplar": "text", "weakness": "text",
+}  # fmt: skip
+LESSON_TYPES = {
+    "slug": "text", "title": "text", "order": "number", "status": "text", "theory": "text",
+    "summary": "text", "objectives": "texts", "cases": "texts", "takeaways": "texts",
+    "misconception": "text", "key_terms": "texts", "sources": "texts",
+}  # fmt: skip
+
 # What a theory's front matter may leave out (text fields default to "").
 THEORY_DEFAULTS = {"order": 0, "status": "published", "assumptions": [], "thinkers": []}
 
@@ -70,6 +81,7 @@ def _load_sources(path: Path) -> None:
 def _load_theories(folder: Path, documents: list) -> None:
     for path in sorted(folder.glob("*.md")):
         doc = read_document(path)
+        doc.check_types(THEORY_TYPES)
         doc.require("slug", "title", "thesis")
         meta = doc.meta
         Theory.objects.update_or_create(
@@ -106,6 +118,7 @@ def _load_glossary(path: Path, documents: list) -> None:
 def _load_lessons(folder: Path, documents: list) -> None:
     for path in sorted(folder.glob("*.md")):
         doc = read_document(path)
+        doc.check_types(LESSON_TYPES)
         doc.require("slug", "title", "theory", "summary")
         meta = doc.meta
         theory = find_each(Theory, path, doc.line_of("theory"), "slug", [meta["theory"]])[0]

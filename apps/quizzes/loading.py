@@ -22,7 +22,14 @@ from django.db import transaction
 from django.db.models import Prefetch
 
 from apps.cases.models import Case
-from apps.core.content_files import ContentError, find_each, line_of_key, read_yaml, write_yaml
+from apps.core.content_files import (
+    ContentError,
+    find_each,
+    line_of_key,
+    read_yaml,
+    write_text,
+    write_yaml,
+)
 from apps.core.publishing import Status
 from apps.lessons.models import Lesson
 from apps.quizzes.gift import GiftAnswer, GiftQuestion, GiftSyntaxError, parse_gift, write_gift
@@ -276,7 +283,7 @@ def export_quizzes(content_dir: Path) -> None:
         except ValueError as exc:
             raise ContentError(path, 0, str(exc)) from exc
         folder.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        write_text(path, text)
     write_yaml(folder / "quizzes.yaml", entries)
 
 

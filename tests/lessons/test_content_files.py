@@ -1,4 +1,5 @@
 import filecmp
+import re
 import shutil
 from pathlib import Path
 
@@ -131,3 +132,41 @@ def test_loading_again_renders_the_changed_text(db, tmp_path):
     assert 'id="added-later"' in lesson.body_html
     assert any(entry["id"] == "added-later" for entry in lesson.toc)
     assert lesson.reading_minutes >= 15
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("folder", "old", "new", "message"),
+    [
+        # An unquoted list item with ": " that YAML reads as a mapping.
+        ("lessons", "takeaways:\n", "takeaways:\n  - Words: more words\n",
+         "'takeaways' item 1 is a dict, not a str (quote an item that contains ': ')"),
+        ("lessons", "title:", "colour: blue\ntitle:", "unknown key 'colour'"),
+        ("theories", "title:", "order: first\ntitle:", "'order' should be a number, not str"),
+        ("cases", "\nperiod:", "\nperiod: 1815\nold_period:", "'period' should be text, not int"),
+    ],
+)  # fmt: skip
+def test_front_matter_of_the_wrong_type_is_an_error_naming_file_and_line(
+    tmp_path, folder, old, new, message
+):
+    content = copy_content(tmp_path)
+    path = sorted((content / folder).glob("*.md"))[0]
+    text = path.read_text()
+    if folder == "theories":
+        text = text.replace("\norder:", "\nsort:", 1)  # one 'order' key, the wrong one
+    path.write_text(text.replace(old, new, 1))
+    with pytest.raises(CommandError) as error:
+        call_command("load_content", dir=str(content), verbosity=0)
+    assert path.name in str(error.value) and message in str(error.value)
+    assert re.search(rf"{re.escape(path.name)}:\d+:", str(error.value))
+    assert Lesson.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_an_admin_edit_with_crlf_line_endings_exports_with_lf(tmp_path, content):
+    lesson = Lesson.objects.get(slug="two-views-of-security")
+    lesson.body = lesson.body.replace("\n", "\r\n") + "\r\n\r\nOne more line."
+    lesson.save()
+    call_command("export_content", dir=str(tmp_path), verbosity=0)
+    written = (tmp_path / "lessons" / "01-two-views-of-security.md").read_bytes()
+    assert b"\r" not in written and written.endswith(b"One more line.\n")
