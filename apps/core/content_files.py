@@ -213,9 +213,20 @@ class LinkTargets:
         return None
 
 
+IMAGE_RE = re.compile(r"!\[[^\]]*\]\(")
+NO_IMAGES = (
+    "images are not supported in course text yet (the sanitizer would drop them): describe "
+    "the picture in words, or link to it"
+)
+
+
 def check_links(documents: list[tuple[Path, str, int]], targets: LinkTargets) -> None:
-    """Raise ContentError for the first broken internal link in any (path, text, first_line)."""
+    """Raise ContentError for the first broken internal link, or image, in any
+    (path, text, first_line)."""
     for path, text, first_line in documents:
+        image = IMAGE_RE.search(text or "")
+        if image:
+            raise ContentError(path, first_line + text.count("\n", 0, image.start()), NO_IMAGES)
         for offset, url in links_in(text):
             problem = targets.problem(url)
             if problem:

@@ -97,3 +97,51 @@ def test_curators_publish_and_unpublish_in_bulk(client, carol, content):
     client.post("/admin/lessons/lesson/", {"action": "unpublish", "_selected_action": ids})
     assert Lesson.objects.filter(pk__in=ids, status="draft").count() == 2
     assert all(Version.objects.get_for_object_reference(Lesson, pk).count() == 1 for pk in ids)
+
+
+def _lesson_edit(client, lesson, body: str):
+    url = f"/admin/lessons/lesson/{lesson.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data.update(
+        {
+            "theory": lesson.theory_id,
+            "key_terms": [t.pk for t in lesson.key_terms.all()],
+            "sources": [s.pk for s in lesson.sources.all()],
+            "objectives": '["Explain the shadow of the future"]',
+            "takeaways": '["It works"]',
+            "related_cases": "[]",
+            "body": body,
+        }
+    )
+    return client.post(url, data)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("## A {#a}\n\nSee [it](/cases/concert-of-europe/#no-such-section).",
+         "Line 3: broken link /cases/concert-of-europe/#no-such-section"),
+        ("## A {#a}\n\n![a map](/static/img/map.png)", "Images are not supported"),
+    ],
+)  # fmt: skip
+def test_the_admin_refuses_what_load_content_would_refuse_beside_the_field(
+    client, carol, content, body, message
+):
+    client.force_login(carol)
+    lesson = Lesson.objects.get(slug="how-regimes-work")
+    before = lesson.body
+    response = _lesson_edit(client, lesson, body)
+    assert response.status_code == 200
+    assert message in str(response.context["adminform"].form.errors["body"])
+    lesson.refresh_from_db()
+    assert lesson.body == before
+
+
+@pytest.mark.django_db
+def test_a_link_to_a_section_the_edit_itself_adds_is_accepted(client, carol, content):
+    client.force_login(carol)
+    lesson = Lesson.objects.get(slug="how-regimes-work")
+    body = "## Fresh {#fresh}\n\nBack to [the top](/lessons/how-regimes-work/#fresh)."
+    assert _lesson_edit(client, lesson, body).status_code == 302

@@ -170,3 +170,16 @@ def test_an_admin_edit_with_crlf_line_endings_exports_with_lf(tmp_path, content)
     call_command("export_content", dir=str(tmp_path), verbosity=0)
     written = (tmp_path / "lessons" / "01-two-views-of-security.md").read_bytes()
     assert b"\r" not in written and written.endswith(b"One more line.\n")
+
+
+@pytest.mark.django_db
+def test_an_image_in_a_content_file_is_refused_with_its_line(tmp_path):
+    content = copy_content(tmp_path)
+    lesson = sorted((content / "lessons").glob("*.md"))[0]
+    text = lesson.read_text()
+    marker = "## Why this matters {#why-this-matters}\n"
+    line = text[: text.index(marker)].count("\n") + 3
+    lesson.write_text(text.replace(marker, marker + "\n![A map](/static/map.png)\n", 1))
+    with pytest.raises(CommandError) as error:
+        call_command("load_content", dir=str(content), verbosity=0)
+    assert f"{lesson.name}:{line}: images are not supported" in str(error.value)

@@ -6,29 +6,13 @@ from django.db import transaction
 
 from apps.cases import content_files as case_files
 from apps.cases.models import Case
-from apps.core.content_files import ContentError, LinkTargets, anchors_in, check_links
+from apps.core.content_files import ContentError, check_links
 from apps.core.page_cache import bump_content_version
 from apps.lessons import content_files as lesson_files
 from apps.lessons.models import GlossaryTerm, Lesson, Source, Theory
 from apps.quizzes.loading import load_quizzes
 from apps.site import search
-
-
-def link_targets() -> LinkTargets:
-    def pages(model):
-        return {obj.slug: anchors_in(obj.body_html) for obj in model.objects.all()}
-
-    return LinkTargets(
-        {
-            "glossary": {
-                slug: set() for slug in GlossaryTerm.objects.values_list("slug", flat=True)
-            },
-            "lessons": pages(Lesson),
-            "cases": pages(Case),
-            "theories": pages(Theory),
-            "sources": {key: set() for key in Source.objects.values_list("key", flat=True)},
-        }
-    )
+from apps.site.content import link_targets
 
 
 class Command(BaseCommand):
