@@ -390,7 +390,7 @@ class ResultCharts:
     scores: BarChart
     score_rows: tuple[ScoreRow, ...]
     cooperation: LineChart
-    cooperation_rows: tuple[tuple[int, str], ...]
+    cooperation_rows: tuple[tuple[int, str, int], ...]  # round, share, matches
     cooperation_sampled: bool
     population: LineChart
     population_columns: tuple[str, ...]
@@ -425,10 +425,12 @@ def result_charts(outcome) -> ResultCharts:
     trend = f"Cooperation is {_percent(rates[0])} in round 1" + (
         f" and {_percent(rates[-1])} in round {len(rates)}." if len(rates) > 1 else "."
     )
+    reached = outcome.matches_by_round
     if len(rates) < len(outcome.cooperation_by_round):
         trend += (
-            f" Matches end at random, so the chart stops at round {len(rates)}, which about "
-            "one match in twenty reaches."
+            f" Matches end at random, so the chart stops at round {len(rates)}: that round "
+            f"rests on {reached[len(rates) - 1]} of the {reached[0]} matches, and later "
+            "rounds on too few to show a trend."
         )
     cooperation = line_chart(
         "Cooperation by round",
@@ -454,7 +456,7 @@ def result_charts(outcome) -> ResultCharts:
         scores=scores,
         score_rows=score_rows,
         cooperation=cooperation,
-        cooperation_rows=tuple((i + 1, _percent(rates[i])) for i in kept_rounds),
+        cooperation_rows=tuple((i + 1, _percent(rates[i]), reached[i]) for i in kept_rounds),
         cooperation_sampled=len(kept_rounds) < len(rates),
         population=population,
         population_columns=tuple(names[slug] for slug in slugs),

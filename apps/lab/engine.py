@@ -446,6 +446,7 @@ class TournamentResult:
     mean_scores: dict[str, float]  # mean of the strategy's matrix row
     ranking: tuple[str, ...]  # best mean score first; ties keep the given order
     cooperation_rates: tuple[float, ...]  # per round, over the matches that lasted that long
+    matches_by_round: tuple[int, ...]  # how many matches lasted that long
 
 
 def _lineup(strategy_slugs: Sequence[str]) -> tuple[Strategy, ...]:
@@ -509,6 +510,7 @@ def _round_robin(
         # Rounding keeps float noise from breaking a true tie; sorted() is stable.
         ranking=tuple(sorted(slugs, key=lambda slug: -round(means[slug], 9))),
         cooperation_rates=tuple(c / n for c, n in zip(cooperation, reached, strict=True)),
+        matches_by_round=tuple(reached),
     )
 
 

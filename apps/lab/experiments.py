@@ -29,8 +29,12 @@ FIXED_ROUNDS = "rounds"
 # Rounds of play one request may ask for (about a tenth of a second of engine time).
 WORK_BUDGET = 50_000
 CACHE_SECONDS = 10 * 60
-CACHE_VERSION = 1
-REACH = 0.05  # chart rounds of a random-length match while this share of matches gets there
+CACHE_VERSION = 2
+# A round is charted only while this many matches (or this share of them) last that long:
+# later rounds of random-length matches rest on a handful of long matches, whose average
+# swings to 0% or 100% on one pairing.
+CHART_MIN_MATCHES = 10
+CHART_MIN_SHARE = 0.2
 
 # Strategies that never defect first. A population made of them cooperates throughout,
 # which is what "cooperators take over" means on these pages.
@@ -197,15 +201,17 @@ class Outcome:
         typical = round(self.setup.rounds_per_match)
         return max(1, min(typical, len(self.cooperation_by_round)))
 
+    @property
+    def matches_by_round(self) -> tuple[int, ...]:
+        return self.tournament.matches_by_round
+
     @cached_property
     def plotted_rounds(self) -> int:
-        """Rounds worth charting: all of a fixed-length match; under w, those that at least
-        one match in twenty is expected to reach (beyond, a lone long match is all noise)."""
-        played = len(self.cooperation_by_round)
-        if self.setup.mode == FIXED_ROUNDS or self.setup.w == 0:
-            return played
-        reach = 1 + math.floor(math.log(REACH) / math.log(self.setup.w))
-        return max(self.horizon, min(played, reach))
+        """Rounds worth charting: those that enough matches lasted (every round of a
+        fixed-length match), so that no point rests on one or two long matches."""
+        reached = self.matches_by_round
+        needed = min(reached[0], max(CHART_MIN_MATCHES, math.ceil(CHART_MIN_SHARE * reached[0])))
+        return sum(1 for count in reached if count >= needed)
 
     @cached_property
     def cooperation(self) -> float:
@@ -236,16 +242,19 @@ class Outcome:
         return sum(shares[a] * shares[b] * matrix[a][b] for a in shares for b in shares)
 
     def score_sentence(self) -> str:
-        (best, top), *_ = self.ranking
+        (_, top), *_ = self.ranking
+        (_, bottom) = self.ranking[-1]
         leaders = [strategy for strategy, score in self.ranking if round(score - top, 9) == 0]
-        worst, bottom = self.ranking[-1]
+        last = [strategy for strategy, score in self.ranking if round(score - bottom, 9) == 0]
         if len(leaders) == len(self.ranking):
             return f"Every strategy scores the same: {top:.2f} points per round."
         if len(leaders) > 1:
             opening = f"{_names(leaders)} share first place with {top:.2f} points per round"
         else:
-            opening = f"{best.name} finishes first with {top:.2f} points per round"
-        return f"{opening}; {worst.name} comes last with {bottom:.2f}."
+            opening = f"{leaders[0].name} finishes first with {top:.2f} points per round"
+        if len(last) > 1:
+            return f"{opening}; {_names(last)} share last place with {bottom:.2f}."
+        return f"{opening}; {last[0].name} comes last with {bottom:.2f}."
 
     def cooperation_window_text(self) -> str:
         if self.setup.mode == FIXED_ROUNDS:
@@ -257,36 +266,48 @@ class Outcome:
         return f"over the first {self.horizon} rounds (the length of a typical match)"
 
     def cooperation_sentence(self) -> str:
-        share = self.cooperation
-        if share >= 0.8:
-            verdict = "cooperation held"
-        elif share > 0.5:
-            verdict = "cooperation mostly held"
-        elif share >= 0.2:
-            verdict = "cooperation was patchy"
-        else:
-            verdict = "cooperation collapsed"
-        return (
-            f"In the round robin {verdict}: {percent(share)} of moves "
-            f"{self.cooperation_window_text()} were cooperative."
+        """How much the round robin cooperated: a measure of the starting mix, which the
+        sentence says when the population then turns to defectors, so the two never seem
+        to disagree."""
+        sentence = (
+            f"In the round robin, where every strategy meets every other as equals, "
+            f"{percent(self.cooperation)} of moves {self.cooperation_window_text()} were "
+            "cooperative"
         )
+        if self.nice_share <= 0.1 and self.cooperation > 0.1:
+            sentence += (
+                ". That cooperation does not last: it came from strategies that lose out "
+                "as the population evolves"
+            )
+        elif self.nice_share >= 0.9 and self.cooperation < 0.8 and not NICE >= set(self.setup.strategies):
+            sentence += (
+                ". Much of the defection came from, or answered, strategies that die out as "
+                "the population evolves"
+            )
+        return sentence + "."
 
     def population_sentence(self) -> str:
         ordered = sorted(self.final_shares.items(), key=lambda item: -item[1])
         survivors = [(STRATEGIES[slug].name, share) for slug, share in ordered if share >= 0.005]
         extinct = [STRATEGIES[slug] for slug, share in ordered if share < 0.005]
-        (lead, top), *others = survivors
-        opening = f"After {self.setup.generations} generations, {lead}"
-        if not others:
-            return f"{opening} has taken over the whole population."
+        top = survivors[0][1]
+        # Shares that print the same are a tie, and a tie is not a lead.
+        leaders = [name for name, share in survivors if percent(share) == percent(top)]
+        others = survivors[len(leaders) :]
+        opening = f"After {self.setup.generations} generations, "
+        if not others and len(leaders) == 1:
+            return f"{opening}{leaders[0]} has taken over the whole population."
+        if len(leaders) > 1:
+            sentence = f"{opening}{_and(leaders)} are level with {percent(top)} each"
+        else:
+            sentence = f"{opening}{leaders[0]} leads with {percent(top)} of the population"
         named = [f"{name} ({percent(share)})" for name, share in others[:2]]
         if len(others) > 2:
             rest = others[2:]
             count = f"{len(rest)} other" + ("s" if len(rest) > 1 else "")
             named.append(f"{count} ({percent(sum(share for _, share in rest))})")
-        sentence = (
-            f"{opening} leads with {percent(top)} of the population, followed by {_and(named)}"
-        )
+        if named:
+            sentence += f", followed by {_and(named)}"
         if extinct:
             verb = "has" if len(extinct) == 1 else "have"
             sentence += f"; {_names(extinct)} {verb} died out"

@@ -46,9 +46,13 @@ LEVER_HELP = {
     "detection": "The chance that any one defection is caught and sanctioned.",
 }
 RUN_HELP = {
-    "reps": "Matches per pairing, averaged to smooth out chance.",
-    "generations": "How long the population evolves.",
-    "seed": "Same seed, same result.",
+    "reps": "How many matches each pair of strategies plays. Their results are averaged, "
+    "which smooths out luck when moves are misread or matches end at random.",
+    "generations": "After the round robin, a population with equal numbers of each "
+    "strategy evolves. In each generation a strategy's share grows or shrinks with how well "
+    "it scores against the current mix; this is how many generations to run.",
+    "seed": "A number that fixes the luck: the same seed replays exactly the same chance "
+    "events, so a shared link shows the same results. Change it to see a different draw.",
 }
 
 
@@ -133,7 +137,7 @@ class LabForm(LabBaseForm):
         choices=[(slug, strategy.name) for slug, strategy in STRATEGIES.items()],
         widget=forms.CheckboxSelectMultiple,
         error_messages={
-            "required": "Pick at least two strategies, so that there is a contest.",
+            "required": "No strategy is ticked: pick at least two, so that there is a contest.",
             "invalid_choice": "“%(value)s” is not one of the lab's strategies; pick from the list.",
         },
     )
@@ -166,29 +170,34 @@ class LabForm(LabBaseForm):
     sanction = _slider("Sanction on a caught defection", MAX_SANCTION, "2", "0.25", "points")
     detection = _slider("Chance a defection is caught", 1, "0.5", "0.05", "percent")
     reps = _whole(
-        "Repeats",
+        "Matches per pairing",
         1,
         MAX_REPETITIONS,
         "5",
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     generations = _whole(
-        "Generations",
+        "Generations of evolution",
         1,
         MAX_GENERATIONS,
         "60",
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     seed = _whole(
-        "Seed", 0, MAX_SEED, "1", widget=forms.NumberInput(attrs={"inputmode": "numeric"})
+        "Random seed", 0, MAX_SEED, "1", widget=forms.NumberInput(attrs={"inputmode": "numeric"})
     )
 
     @classmethod
     def from_query(cls, query: QueryDict) -> "LabForm":
-        """A bound form in which any parameter missing from the query takes its default."""
+        """A bound form in which any parameter missing from the query takes its default.
+
+        An empty query is the default setup. Strategies are the exception once anything
+        is given: a form sent with no box ticked means "none", and must say so rather than
+        quietly play the default line-up.
+        """
         data = query.copy()
         for name, value in DEFAULT_SETUP.query():
-            if name not in query:
+            if name not in query and not (name == "s" and query):
                 data.appendlist(name, value)
         return cls(data)
 
@@ -318,6 +327,9 @@ class ScenarioForm(LabBaseForm):
     """
 
     predicted = forms.ChoiceField(required=False, widget=forms.RadioSelect)
+    # The lever's value when the prediction was made: a prediction answers the question
+    # for that setting, so a run at another setting does not judge it.
+    at = forms.FloatField(required=False, widget=forms.HiddenInput)
     skip = forms.BooleanField(required=False)
     run = forms.BooleanField(required=False)
 
@@ -365,6 +377,11 @@ class ScenarioForm(LabBaseForm):
 
     def lever_value(self) -> float:
         value = self.cleaned_data.get(self.lever.name)
+        return self.lever.start if value is None else value
+
+    def predicted_at(self) -> float:
+        """The lever's value the prediction was made for (the scenario's start if unsaid)."""
+        value = self.cleaned_data.get("at")
         return self.lever.start if value is None else value
 
     def lever_text(self) -> str:

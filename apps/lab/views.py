@@ -72,10 +72,14 @@ def scenario_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if revealed:
         predicted = form.cleaned_data.get("predicted")
         context["predicted"] = scenario.choice(predicted) if predicted else None
+        context["predicted_at"] = form.predicted_at()
+        context["predicted_at_text"] = scenario.lever.describe(form.predicted_at())
     if revealed and valid:
         value = form.lever_value()
         context.update(
-            _play(scenario.setup(value), form), lever_text=scenario.lever.describe(value)
+            _play(scenario.setup(value), form),
+            lever_text=scenario.lever.describe(value),
+            judged=value == form.predicted_at(),
         )
         if "outcome" in context:
             outcome = context["outcome"]

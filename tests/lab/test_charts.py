@@ -139,6 +139,17 @@ def test_random_length_matches_are_charted_only_as_far_as_many_matches_go():
     outcome = run(Setup(strategies=("always-defect", "tit-for-tat"), w=0.9, reps=10))
     charts = result_charts(outcome)
     shown = len(charts.cooperation.lines[0].points.split())
-    assert shown == outcome.plotted_rounds == 29  # 0.9 ** 28 is just above 1 in 20
-    assert shown < len(outcome.cooperation_by_round)
-    assert "the chart stops at round 29" in charts.cooperation.desc
+    reached = outcome.matches_by_round
+    assert reached[0] == 30  # three pairings (with self-play), ten repeats
+    assert shown == outcome.plotted_rounds < len(outcome.cooperation_by_round)
+    # Every charted round rests on at least ten matches; the first one left out does not.
+    assert min(reached[:shown]) >= 10 > reached[shown]
+    assert f"the chart stops at round {shown}: that round rests on {reached[shown - 1]} of the 30" in (
+        charts.cooperation.desc
+    )
+    assert [matches for _, _, matches in charts.cooperation_rows] == list(reached[:shown])
+
+
+def test_a_fixed_length_match_is_charted_to_its_last_round():
+    outcome = run(Setup(strategies=("always-defect", "tit-for-tat"), mode="rounds", rounds=30))
+    assert outcome.plotted_rounds == 30

@@ -8,6 +8,9 @@ from apps.lab.scenarios import BY_SLUG
 
 
 def lab_form(query: str) -> LabForm:
+    """The sandbox form for query; the default strategies are ticked unless it names some."""
+    if query and "s=" not in query:
+        query = DEFAULT_SETUP.querystring().split("&T=")[0] + "&" + query
     form = LabForm.from_query(QueryDict(query))
     form.is_valid()
     return form
@@ -21,6 +24,12 @@ def test_no_parameters_means_the_default_setup():
     form = lab_form("")
     assert form.is_valid(), form.errors
     assert form.setup() == DEFAULT_SETUP
+
+
+def test_a_query_with_no_strategy_ticked_asks_for_strategies():
+    form = LabForm.from_query(QueryDict("w=0.5"))
+    assert not form.is_valid()
+    assert form.errors["s"] == ["No strategy is ticked: pick at least two, so that there is a contest."]
 
 
 def test_a_setup_survives_the_round_trip_through_its_url():
@@ -73,11 +82,11 @@ def test_values_are_rounded_so_equal_looking_setups_share_a_cache_entry():
         ("rounds=0", "Rounds per match must be at least 1"),
         ("rounds=1000000000000", "at most 1,000 (longer matches would tie up the server)"),
         ("rounds=" + "9" * 5000, "Rounds per match must be a whole number"),
-        ("generations=0", "Generations must be at least 1"),
-        ("generations=100000", "Generations must be at most 300"),
-        ("reps=11", "Repeats must be at most 10"),
-        ("seed=-3", "Seed must be at least 0"),
-        ("seed=abc", "Seed must be a whole number"),
+        ("generations=0", "Generations of evolution must be at least 1"),
+        ("generations=100000", "Generations of evolution must be at most 300"),
+        ("reps=11", "Matches per pairing must be at most 10"),
+        ("seed=-3", "Random seed must be at least 0"),
+        ("seed=abc", "Random seed must be a whole number"),
         ("mode=forever", "Choose a shadow of the future or fixed rounds."),
         ("s=nonsense&s=tit-for-tat", "“nonsense” is not one of the lab's strategies"),
         ("s=tit-for-tat", "Pick at least two strategies"),

@@ -183,7 +183,7 @@ def test_a_scenario_asks_for_a_prediction_before_showing_anything(client):
 
 def test_predicting_reveals_the_run_beside_the_prediction(client):
     html = unescape(html_of(client.get("/lab/scenarios/shadow-of-the-future/?predicted=defectors")))
-    assert "Your prediction: <strong>Those that always defect</strong>" in html
+    assert "Your prediction, for w = 0.90: <strong>Those that always defect</strong>" in html
     results = section(html, "results")
     assert "In this run (w = 0.90)" in results
     assert "The reciprocators (tit for tat and grim trigger)" in results
@@ -222,7 +222,33 @@ def test_moving_a_scenario_lever_with_htmx_updates_the_verdict(client):
     assert "Your prediction matches this run." in long_shadow
     assert "In this run (w = 0.20)" in short_shadow
     assert "Those that always defect" in short_shadow
-    assert "This run differs from your prediction." in short_shadow
+
+
+def test_a_prediction_is_judged_only_at_the_setting_it_was_made_for(client):
+    url = "/lab/scenarios/shadow-of-the-future/?predicted=cooperators&at=0.9"
+    moved = unescape(html_of(client.get(url + "&w=0.2", **HTMX)))
+    assert "Your prediction was for w = 0.90, so this run at another setting does not judge it" in moved
+    assert "matches this run" not in moved and "differs from your prediction" not in moved
+    back = html_of(client.get(url + "&w=0.9", **HTMX))
+    assert "Your prediction matches this run." in back
+
+
+def test_the_lever_form_carries_the_setting_the_prediction_was_made_for(client):
+    html = html_of(client.get("/lab/scenarios/one-shot-security-dilemma/?predicted=tie&at=1&meetings=5"))
+    assert '<input type="hidden" name="at" value="1">' in html
+    assert "they meet once" in unescape(html)  # the prediction's setting, named in the recap
+
+
+def test_the_prediction_form_binds_the_prediction_to_the_starting_setting(client):
+    html = html_of(client.get("/lab/scenarios/shadow-of-the-future/"))
+    assert '<input type="hidden" name="at" value="0.9">' in html
+
+
+def test_a_sandbox_form_with_no_strategy_ticked_says_so_instead_of_showing_results(client):
+    response = client.get("/lab/?T=5&R=3&P=1&S=0&mode=continuation&w=0.9", **HTMX)
+    html = unescape(html_of(response))
+    assert "No strategy is ticked" in html
+    assert 'role="img"' not in html
 
 
 def test_a_bad_lever_value_is_explained_in_place(client):
