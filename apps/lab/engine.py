@@ -254,7 +254,7 @@ def _seed(value: object) -> int:
     return value
 
 
-def _derive_seed(seed: int, *labels: object) -> int:
+def derive_seed(seed: int, *labels: object) -> int:
     """A sub-seed fixed by the seed and the labels alone (hashing, so it never drifts)."""
     text = ":".join(str(part) for part in (seed, *labels))
     return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big")
@@ -358,7 +358,7 @@ def _match_length(rules: _Rules, rng: random.Random) -> int:
     return length
 
 
-def _execute(intended: str, noise: float, rng: random.Random) -> str:
+def tremble(intended: str, noise: float, rng: random.Random) -> str:
     """The move actually played: the intended one, flipped with probability noise."""
     return _FLIPPED[intended] if rng.random() < noise else intended
 
@@ -375,7 +375,7 @@ def _play(a: Strategy, b: Strategy, rules: _Rules, seed: int) -> MatchResult:
     # One stream per source of chance, so that e.g. raising the noise leaves the game's
     # length and each player's own coin flips exactly as they were.
     length_rng, a_rng, b_rng, noise_rng, detection_rng = (
-        random.Random(_derive_seed(seed, stream))
+        random.Random(derive_seed(seed, stream))
         for stream in ("length", "a", "b", "noise", "detection")
     )
     table = rules.payoffs.table()
@@ -384,8 +384,8 @@ def _play(a: Strategy, b: Strategy, rules: _Rules, seed: int) -> MatchResult:
     b_moves: list[str] = []
     payoffs = []
     for _ in range(_match_length(rules, length_rng)):
-        a_move = _execute(a.decide(a_moves, b_moves, a_rng), rules.noise, noise_rng)
-        b_move = _execute(b.decide(b_moves, a_moves, b_rng), rules.noise, noise_rng)
+        a_move = tremble(a.decide(a_moves, b_moves, a_rng), rules.noise, noise_rng)
+        b_move = tremble(b.decide(b_moves, a_moves, b_rng), rules.noise, noise_rng)
         a_payoff, b_payoff = table[a_move, b_move]
         payoffs.append(
             (
@@ -480,7 +480,7 @@ def _round_robin(
     for repetition in range(repetitions):
         for i in range(size):
             for j in range(i if self_play else i + 1, size):
-                match_seed = _derive_seed(seed, "match", repetition, slugs[i], slugs[j])
+                match_seed = derive_seed(seed, "match", repetition, slugs[i], slugs[j])
                 match = _play(strategies[i], strategies[j], rules, match_seed)
                 if i == j:
                     # Both seats hold the same strategy: credit it with their average.

@@ -8,8 +8,11 @@ play a single request may ask for, so no setup can pin a server core.
 from django import forms
 from django.http import QueryDict
 
+from apps.classes.models import Class, normalise_code
 from apps.lab.charts import STYLES, legend_marker
 from apps.lab.engine import (
+    C,
+    D,
     MAX_CONTINUATION,
     MAX_REPETITIONS,
     MAX_ROUNDS,
@@ -25,6 +28,9 @@ from apps.lab.experiments import (
     Setup,
     number_text,
 )
+from apps.lab.models import LiveSession
+from apps.lab.play import PREDICTIONS
+from apps.lab.services import MESSAGES
 
 PAYOFF_LIMIT = 100
 MAX_SANCTION = 10
@@ -390,3 +396,123 @@ class ScenarioForm(LabBaseForm):
             return slider_text(self.lever.kind, float(self.lever_field.value()))
         except (TypeError, ValueError):
             return "–"
+
+
+class PredictionForm(forms.Form):
+    """Before a solo game: how the student expects it to go."""
+
+    prediction = forms.ChoiceField(
+        label="Before you play: how do you expect this game to go?",
+        choices=list(PREDICTIONS.items()),
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a prediction first: it takes a second."},
+    )
+
+
+class MoveForm(forms.Form):
+    """One round's move. The round number makes a form sent twice count once."""
+
+    round = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    move = forms.ChoiceField(
+        choices=[(C, "Cooperate"), (D, "Defect")],
+        error_messages={"required": "Choose to cooperate or to defect."},
+    )
+    message = forms.ChoiceField(
+        label="Send your partner a message (optional)",
+        required=False,
+        choices=[("", "No message"), *MESSAGES.items()],
+    )
+
+
+class JoinLiveForm(forms.Form):
+    code = forms.CharField(
+        label="Session code",
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+        error_messages={"required": "Type the code shown on the projector."},
+    )
+
+    def clean_code(self) -> str:
+        return normalise_code(self.cleaned_data["code"])
+
+
+class NewLiveSessionForm(forms.Form):
+    klass = forms.ModelChoiceField(
+        label="Class (optional)",
+        queryset=Class.objects.none(),
+        required=False,
+        empty_label="No class: anyone signed in with the code can join",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["klass"].queryset = Class.objects.taught_by(user)
+
+
+class LeversForm(forms.ModelForm):
+    """The rules the next round opens with, as the instructor sets them between rounds."""
+
+    class Meta:
+        model = LiveSession
+        fields = [
+            "condition",
+            "T",
+            "R",
+            "P",
+            "S",
+            "continuation",
+            "noise",
+            "monitoring",
+            "sanction",
+            "detection",
+            "messages",
+            "round_seconds",
+        ]
+        labels = {
+            "condition": "Name of this condition (shown on the projector)",
+            "T": "Temptation T (you defect, they cooperate)",
+            "R": "Reward R (both cooperate)",
+            "P": "Punishment P (both defect)",
+            "S": "Sucker's payoff S (you cooperate, they defect)",
+            "continuation": "Chance of another round, w (0 to 1)",
+            "noise": "Misread moves: share that come out as their opposite (0 to 0.5)",
+            "monitoring": "Monitoring: chance a report of the partner's move is right (0.5 to 1)",
+            "sanction": "Fine on a caught defection (points)",
+            "detection": "Chance a defection is caught (0 to 1)",
+            "messages": "Partners may send pre-set messages",
+            "round_seconds": "Seconds per round",
+        }
+        help_texts = {
+            "continuation": "Students never see it: each round may be the last.",
+            "monitoring": "Below 1, points stay hidden until the block ends.",
+        }
+
+    RANGES = {
+        "continuation": (0, 1),
+        "noise": (0, MAX_NOISE),
+        "monitoring": (0.5, 1),
+        "sanction": (0, MAX_SANCTION),
+        "detection": (0, 1),
+        "round_seconds": (5, 600),
+        **{name: (-PAYOFF_LIMIT, PAYOFF_LIMIT) for name in "TRPS"},
+    }
+
+    def clean(self):
+        data = super().clean()
+        for name, (low, high) in self.RANGES.items():
+            value = data.get(name)
+            if value is not None and not low <= value <= high:
+                self.add_error(
+                    name,
+                    f"{self.fields[name].label} must be from {number_text(low)} to "
+                    f"{number_text(high)}; you gave {number_text(value)}.",
+                )
+        payoffs = [data.get(name) for name in "TRPS"]
+        if None not in payoffs:
+            try:
+                Payoffs(*payoffs)
+            except LabError as error:
+                self.add_error("T", str(error))
+        return data

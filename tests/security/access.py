@@ -20,7 +20,10 @@ from django.contrib.auth.models import Group, User
 from lti_tool.models import LtiRegistration
 from reversion.models import Version
 
+from apps.lab.play import LEVELS
 from apps.lab.scenarios import SCENARIOS
+from apps.lab.models import LiveSession
+from apps.lab.services import create_session
 from apps.quizzes.models import Question
 from tests.security.routes import Route
 from tests.security.world import PERSONAS, World
@@ -82,6 +85,22 @@ def _missing_slug(w):
     return GONE_SLUG
 
 
+def live_code(w) -> dict:
+    """ingrid's live session, nobody in it. Made on first use in each test, since the
+    world is shared by a module's tests and each test's writes are rolled back."""
+    ingrid = w.user("ingrid")
+    session = LiveSession.objects.filter(instructor=ingrid).first() or create_session(ingrid)
+    return {"code": session.code}
+
+
+def _missing_live(w):
+    return {"code": "ZZZZZZ"}
+
+
+# Only the session's instructor controls it; for anyone else it does not exist.
+LIVE_OWNER_GET = row(LOGIN, 404, 404, 200, 404, 404, 404)
+
+
 PUBLIC = Check(get=everyone(200))
 
 # fmt: off
@@ -139,6 +158,24 @@ EXPECTED: dict[str, dict[str, Check]] = {
     "lab:sandbox": {"": PUBLIC},
     "lab:scenarios": {"": PUBLIC},
     "lab:scenario": {"": Check(get=everyone(200), kwargs=lambda w: {"slug": SCENARIOS[0].slug})},
+    "lab:play": {"": PUBLIC},
+    # An empty prediction is shown again with its error; games live in the session.
+    "lab:play_level": {"": Check(get=everyone(200), post=everyone(200), kwargs=lambda w: {"slug": LEVELS[0].slug})},
+    "lab:play_move": {"": Check(get=everyone(405), post=everyone(302), kwargs=lambda w: {"slug": LEVELS[0].slug})},
+    "lab:live_join": {"": Check(get=signed_in(200), post=signed_in(200))},
+    "lab:live_new": {"": Check(get=row(LOGIN, 404, 404, 200, 200, 404, 200),
+                               post=row(LOGIN, 404, 404, 302, 302, 404, 302))},
+    # A student who has not joined is sent to the join form.
+    "lab:live": {"ingrid's": Check(get=signed_in(302), kwargs=live_code)},
+    "lab:live_move": {"ingrid's": Check(get=signed_in(405), post=signed_in(404), kwargs=live_code)},
+    "lab:live_run": {"ingrid's": Check(get=LIVE_OWNER_GET, kwargs=live_code, missing=_missing_live)},
+    "lab:live_levers": {"ingrid's": Check(get=signed_in(405), post=row(LOGIN, 404, 404, 400, 404, 404, 404),
+                                          kwargs=live_code, missing=_missing_live)},
+    "lab:live_start": {"ingrid's": Check(get=signed_in(405), post=row(LOGIN, 404, 404, 302, 404, 404, 404),
+                                         kwargs=live_code, missing=_missing_live)},
+    "lab:live_end": {"ingrid's": Check(get=signed_in(405), post=row(LOGIN, 404, 404, 302, 404, 404, 404),
+                                       kwargs=live_code, missing=_missing_live)},
+    "lab:live_csv": {"ingrid's": Check(get=LIVE_OWNER_GET, kwargs=live_code, missing=_missing_live)},
 
     "quizzes:list": {"": PUBLIC},
     "quizzes:detail": {
