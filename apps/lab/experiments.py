@@ -279,7 +279,11 @@ class Outcome:
                 ". That cooperation does not last: it came from strategies that lose out "
                 "as the population evolves"
             )
-        elif self.nice_share >= 0.9 and self.cooperation < 0.8 and not NICE >= set(self.setup.strategies):
+        elif (
+            self.nice_share >= 0.9
+            and self.cooperation < 0.8
+            and not set(self.setup.strategies) <= NICE
+        ):
             sentence += (
                 ". Much of the defection came from, or answered, strategies that die out as "
                 "the population evolves"

@@ -11,12 +11,12 @@ from django.http import QueryDict
 from apps.classes.models import Class, normalise_code
 from apps.lab.charts import STYLES, legend_marker
 from apps.lab.engine import (
-    C,
-    D,
     MAX_CONTINUATION,
     MAX_REPETITIONS,
     MAX_ROUNDS,
     STRATEGIES,
+    C,
+    D,
     LabError,
     Payoffs,
 )

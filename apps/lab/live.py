@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Avg, Count, Q
 
 from apps.lab.charts import COOPERATION_STYLE, LineChart, line_chart
-from apps.lab.engine import C, STRATEGIES
+from apps.lab.engine import STRATEGIES, C
 from apps.lab.models import LiveMove, LiveRound, LiveSeat, LiveSession
 from apps.lab.rounds import PAST_TENSE, Levers
 from apps.lab.services import MESSAGES

@@ -9,7 +9,7 @@ sent to the page until the game is over.
 import secrets
 from dataclasses import dataclass, field
 
-from apps.lab.engine import C, D, STRATEGIES, Strategy, derive_seed
+from apps.lab.engine import STRATEGIES, C, D, Strategy, derive_seed
 from apps.lab.rounds import MOVE_NAMES, PAST_TENSE, Levers, goes_on, resolve, strategy_move
 
 MAX_ROUNDS = 30  # a level stays short even when the dice keep saying "go on"
@@ -90,7 +90,9 @@ LEVELS: tuple[Level, ...] = (
         "rounds on end, though neither meant any harm. A forgiving partner breaks the chain "
         "sooner. Lipson's point about transparency is that seeing clearly what the other side "
         "did keeps an accident from being taken for a betrayal.",
-        reading=Reading("How regimes work: raising transparency", "how-regimes-work", "transparency"),
+        reading=Reading(
+            "How regimes work: raising transparency", "how-regimes-work", "transparency"
+        ),
     ),
     Level(
         slug="monitoring",
@@ -124,7 +126,9 @@ LEVELS: tuple[Level, ...] = (
         "in security the price of being cheated can be survival itself, which is one reason "
         "security regimes are harder to build than economic ones.",
         reading=Reading(
-            "Cooperation under anarchy: the payoff table", "cooperation-under-anarchy", "payoff-table"
+            "Cooperation under anarchy: the payoff table",
+            "cooperation-under-anarchy",
+            "payoff-table",
         ),
     ),
     Level(
@@ -300,7 +304,9 @@ def history_rows(game: Game) -> list[RoundRow]:
     rows = []
     for r in game.rounds:
         if r["excluded"]:
-            rows.append(RoundRow(r["n"], "Shut out", "—", _points_text(0), "You sat this round out."))
+            rows.append(
+                RoundRow(r["n"], "Shut out", "—", _points_text(0), "You sat this round out.")
+            )
             continue
         mine = PAST_TENSE[r["my_played"]].capitalize()
         notes = []

@@ -96,9 +96,7 @@ def _locked_game(request, level: Level) -> Game | None:
 def solo_progress(request) -> dict[str, bool]:
     """Which levels the student has finished a game of."""
     if request.user.is_authenticated:
-        return dict(
-            SoloGame.objects.filter(student=request.user).values_list("level", "finished")
-        )
+        return dict(SoloGame.objects.filter(student=request.user).values_list("level", "finished"))
     return {}
 
 
@@ -231,7 +229,9 @@ def choose(seat: LiveSeat, round_number: int, move: str, message: str = "", now=
     except IntegrityError:
         existing = LiveMove.objects.get(round=round_, seat=seat)
         if existing.by_strategy:
-            raise LiveError(f"Round {round_number} has closed; your move was not counted.") from None
+            raise LiveError(
+                f"Round {round_number} has closed; your move was not counted."
+            ) from None
         return "Your move for this round was already in; it counts once."
     if _everyone_moved(round_):
         resolve_round(round_, now)
@@ -307,7 +307,9 @@ def resolve_round(round_: LiveRound, now=None, opens_next: bool = True) -> bool:
                 continue
             a, b = moves[seat_id], moves[seat.partner_id]
             pair_seed = derive_seed(round_seed, "pair", min(seat_id, seat.partner_id))
-            for move, side in zip((a, b), resolve(a.intended, b.intended, levers, pair_seed), strict=True):
+            for move, side in zip(
+                (a, b), resolve(a.intended, b.intended, levers, pair_seed), strict=True
+            ):
                 move.played, move.saw, move.points, move.caught = (
                     side.played,
                     side.saw,
@@ -319,7 +321,9 @@ def resolve_round(round_: LiveRound, now=None, opens_next: bool = True) -> bool:
         LiveMove.objects.bulk_update([m for m in moves.values() if m.pk], fields)
         LiveMove.objects.bulk_create([m for m in moves.values() if not m.pk])
         round_.resolved = now
-        round_.last_move = round_.moves.filter(by_strategy="").aggregate(last=Max("created"))["last"]
+        round_.last_move = round_.moves.filter(by_strategy="").aggregate(last=Max("created"))[
+            "last"
+        ]
         going_on = opens_next and goes_on(levers.continuation, session.seed, round_.number)
         round_.last_of_block = not going_on
         round_.save(update_fields=["resolved", "last_move", "last_of_block"])

@@ -144,8 +144,9 @@ def test_random_length_matches_are_charted_only_as_far_as_many_matches_go():
     assert shown == outcome.plotted_rounds < len(outcome.cooperation_by_round)
     # Every charted round rests on at least ten matches; the first one left out does not.
     assert min(reached[:shown]) >= 10 > reached[shown]
-    assert f"the chart stops at round {shown}: that round rests on {reached[shown - 1]} of the 30" in (
-        charts.cooperation.desc
+    assert (
+        f"the chart stops at round {shown}: that round rests on {reached[shown - 1]} of the 30"
+        in (charts.cooperation.desc)
     )
     assert [matches for _, _, matches in charts.cooperation_rows] == list(reached[:shown])
 

@@ -29,7 +29,9 @@ def test_no_parameters_means_the_default_setup():
 def test_a_query_with_no_strategy_ticked_asks_for_strategies():
     form = LabForm.from_query(QueryDict("w=0.5"))
     assert not form.is_valid()
-    assert form.errors["s"] == ["No strategy is ticked: pick at least two, so that there is a contest."]
+    assert form.errors["s"] == [
+        "No strategy is ticked: pick at least two, so that there is a contest."
+    ]
 
 
 def test_a_setup_survives_the_round_trip_through_its_url():

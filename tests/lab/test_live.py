@@ -158,7 +158,9 @@ def test_a_student_cannot_move_in_a_session_they_have_not_joined(ingrid, client)
     session, _ = session_with(ingrid, 2)
     services.start_block(session)
     client.force_login(student("mallory"))
-    assert client.post(f"/lab/live/{session.code}/move/", {"round": 1, "move": "D"}).status_code == 404
+    assert (
+        client.post(f"/lab/live/{session.code}/move/", {"round": 1, "move": "D"}).status_code == 404
+    )
 
 
 def test_a_wrong_code_is_named_on_the_join_form(client):
@@ -170,8 +172,19 @@ def test_a_wrong_code_is_named_on_the_join_form(client):
 def test_the_levers_form_names_a_bad_field(ingrid, client):
     session = services.create_session(ingrid)
     client.force_login(ingrid)
-    data = {"condition": "x", "T": 2, "R": 3, "P": 1, "S": 0, "continuation": 1.5, "noise": 0,
-            "monitoring": 1, "sanction": 0, "detection": 0.5, "round_seconds": 30}
+    data = {
+        "condition": "x",
+        "T": 2,
+        "R": 3,
+        "P": 1,
+        "S": 0,
+        "continuation": 1.5,
+        "noise": 0,
+        "monitoring": 1,
+        "sanction": 0,
+        "detection": 0.5,
+        "round_seconds": 30,
+    }
     response = client.post(f"/lab/live/{session.code}/levers/", data)
     html = html_of(response)
     assert response.status_code == 400
@@ -196,8 +209,19 @@ def test_a_bot_classroom_plays_a_whole_session_through_http(ingrid):
     response = teacher.post("/lab/live/new/", {"klass": ""})
     code = response.url.split("/")[3]
     session = LiveSession.objects.get(code=code)
-    rules = {"condition": "Baseline", "T": 5, "R": 3, "P": 1, "S": 0, "continuation": 1,
-             "noise": 0, "monitoring": 1, "sanction": 0, "detection": 0.5, "round_seconds": 60}
+    rules = {
+        "condition": "Baseline",
+        "T": 5,
+        "R": 3,
+        "P": 1,
+        "S": 0,
+        "continuation": 1,
+        "noise": 0,
+        "monitoring": 1,
+        "sanction": 0,
+        "detection": 0.5,
+        "round_seconds": 60,
+    }
     assert teacher.post(f"/lab/live/{code}/levers/", rules).status_code == 302
 
     students = []
@@ -212,7 +236,9 @@ def test_a_bot_classroom_plays_a_whole_session_through_http(ingrid):
     teacher.post(f"/lab/live/{code}/start/")
     for number in range(1, 6):
         if number == 4:
-            teacher.post(f"/lab/live/{code}/levers/", {**rules, "condition": "Fines", "sanction": 3})
+            teacher.post(
+                f"/lab/live/{code}/levers/", {**rules, "condition": "Fines", "sanction": 3}
+            )
         for i, client in enumerate(students):
             page = html_of(client.get(f"/lab/live/{code}/", HTTP_HX_REQUEST="true"))
             assert round_in(page) == number
@@ -237,7 +263,11 @@ def test_a_bot_classroom_plays_a_whole_session_through_http(ingrid):
     assert "Fines" in final and "Baseline" in final
     history = html_of(students[0].get(f"/lab/live/{code}/"))
     assert history.count('<th scope="row">') == 5
-    rows = list(csv.reader(io.StringIO(teacher.get(f"/lab/live/{code}/results.csv").content.decode("utf-8-sig"))))
+    rows = list(
+        csv.reader(
+            io.StringIO(teacher.get(f"/lab/live/{code}/results.csv").content.decode("utf-8-sig"))
+        )
+    )
     assert len(rows) == 1 + 30 * 5
 
 
@@ -251,3 +281,19 @@ def test_csv_cells_cannot_run_as_formulas(ingrid):
     out = io.StringIO()
     live.write_csv(session, out)
     assert "'=HYPERLINK(1)" in out.getvalue()
+
+
+def test_a_poll_that_finds_nothing_new_gets_no_content_and_a_change_gets_the_partial(ingrid):
+    session, seats = session_with(ingrid, 2)
+    services.start_block(session)
+    client = Client()
+    client.force_login(seats[0].student)
+    url = f"/lab/live/{session.code}/"
+    first = html_of(client.get(url, HTTP_HX_REQUEST="true"))
+    state = re.search(r'"seen": "([^"]+)"', first)[1]
+    assert client.get(url, {"seen": state}, HTTP_HX_REQUEST="true").status_code == 204
+    services.choose(seats[0], 1, "C")
+    changed = client.get(url, {"seen": state}, HTTP_HX_REQUEST="true")
+    assert changed.status_code == 200 and "You chose to cooperate" in html_of(changed)
+    # The partner's move is nowhere on the page before the round resolves.
+    assert "Defected" not in html_of(changed)

@@ -5,7 +5,7 @@ from html import unescape
 
 import pytest
 
-from apps.lab.engine import C, D, STRATEGIES
+from apps.lab.engine import STRATEGIES, C, D
 from apps.lab.models import SoloGame
 from apps.lab.play import BY_SLUG, EXCLUSION_ROUNDS, LEVELS, Game, PlayError, history_rows
 from tests.conftest import make_user
@@ -157,7 +157,9 @@ def test_the_page_never_names_the_partner_before_the_game_ends(client):
 def test_a_move_posted_twice_counts_once_and_says_so(client):
     start(client)
     client.post("/lab/play/shadow-of-the-future/move/", {"round": 1, "move": "C"})
-    response = client.post("/lab/play/shadow-of-the-future/move/", {"round": 1, "move": "D"}, **HTMX)
+    response = client.post(
+        "/lab/play/shadow-of-the-future/move/", {"round": 1, "move": "D"}, **HTMX
+    )
     html = html_of(response)
     assert html.strip().startswith('<section id="game"')
     assert "Round 1 was already played; it counts once." in html
@@ -167,7 +169,9 @@ def test_a_move_posted_twice_counts_once_and_says_so(client):
 @pytest.mark.django_db
 def test_a_bad_move_gets_a_message_not_an_error(client):
     start(client)
-    response = client.post("/lab/play/shadow-of-the-future/move/", {"round": 1, "move": "X"}, **HTMX)
+    response = client.post(
+        "/lab/play/shadow-of-the-future/move/", {"round": 1, "move": "X"}, **HTMX
+    )
     assert response.status_code == 200
     assert "Choose to cooperate or to defect." in html_of(response)
 

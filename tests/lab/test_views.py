@@ -227,14 +227,19 @@ def test_moving_a_scenario_lever_with_htmx_updates_the_verdict(client):
 def test_a_prediction_is_judged_only_at_the_setting_it_was_made_for(client):
     url = "/lab/scenarios/shadow-of-the-future/?predicted=cooperators&at=0.9"
     moved = unescape(html_of(client.get(url + "&w=0.2", **HTMX)))
-    assert "Your prediction was for w = 0.90, so this run at another setting does not judge it" in moved
+    assert (
+        "Your prediction was for w = 0.90, so this run at another setting does not judge it"
+        in moved
+    )
     assert "matches this run" not in moved and "differs from your prediction" not in moved
     back = html_of(client.get(url + "&w=0.9", **HTMX))
     assert "Your prediction matches this run." in back
 
 
 def test_the_lever_form_carries_the_setting_the_prediction_was_made_for(client):
-    html = html_of(client.get("/lab/scenarios/one-shot-security-dilemma/?predicted=tie&at=1&meetings=5"))
+    html = html_of(
+        client.get("/lab/scenarios/one-shot-security-dilemma/?predicted=tie&at=1&meetings=5")
+    )
     assert '<input type="hidden" name="at" value="1">' in html
     assert "they meet once" in unescape(html)  # the prediction's setting, named in the recap
 

@@ -20,9 +20,9 @@ from django.contrib.auth.models import Group, User
 from lti_tool.models import LtiRegistration
 from reversion.models import Version
 
+from apps.lab.models import LiveSession
 from apps.lab.play import LEVELS
 from apps.lab.scenarios import SCENARIOS
-from apps.lab.models import LiveSession
 from apps.lab.services import create_session
 from apps.quizzes.models import Question
 from tests.security.routes import Route

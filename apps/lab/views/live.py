@@ -42,6 +42,12 @@ def _template(request: HttpRequest, name: str, partial: str) -> str:
     return f"{name}#{partial}" if request.htmx else name
 
 
+def _unchanged(request: HttpRequest, state: str) -> bool:
+    """True for a poll from a page that already shows `state`: it gets 204 and keeps its
+    DOM, so a half-made choice (a message picked) is not wiped every two seconds."""
+    return bool(request.htmx) and request.GET.get("seen") == state
+
+
 # -- Students ---------------------------------------------------------------------------
 
 
@@ -70,7 +76,9 @@ def _student_context(session: LiveSession, seat: LiveSeat) -> dict:
     if current and not current.resolved:
         chosen = LiveMove.objects.filter(round=current, seat=seat).first()
     levers = Levers(**current.levers) if current else None
+    number = current.number if current else 0
     return {
+        "state": f"{session.stage}:{number}:{bool(current and current.resolved)}:{bool(chosen)}",
         "session": session,
         "seat": seat,
         "round": current,
@@ -78,7 +86,9 @@ def _student_context(session: LiveSession, seat: LiveSeat) -> dict:
         "chosen": MOVE_NAMES[chosen.intended] if chosen else None,
         "move_form": MoveForm(initial={"round": current.number}) if current else None,
         "history": live.student_history(seat),
-        "partner_bot": live.strategy_name(seat.partner.bot) if seat.partner and seat.partner.bot else "",
+        "partner_bot": live.strategy_name(seat.partner.bot)
+        if seat.partner and seat.partner.bot
+        else "",
         "messages_on": bool(levers and levers.messages),
     }
 
@@ -94,6 +104,8 @@ def student(request: HttpRequest, code: str) -> HttpResponse:
     services.resolve_due(session)
     session.refresh_from_db()
     context = _student_context(session, seat)
+    if _unchanged(request, context["state"]):
+        return HttpResponse(status=204)
     return render(request, _template(request, "lab/live_student.html", "live-round"), context)
 
 
@@ -153,8 +165,17 @@ def _qr_svg(url: str) -> str:
     """The join link as an inline SVG QR code (no script, no style attribute)."""
     out = io.BytesIO()
     segno.make(url, error="m").save(
-        out, kind="svg", xmldecl=False, svgns=True, scale=8, dark="#000", light="#fff",
-        svgclass="live-qr-code", lineclass=None, title="QR code to join this session",
+        out,
+        kind="svg",
+        xmldecl=False,
+        svgns=True,
+        scale=8,
+        dark="#000",
+        light="#fff",
+        svgclass="live-qr-code",
+        lineclass=None,
+        title="QR code to join this session",
+        omitsize=True,  # a viewBox instead of a fixed size, so CSS can scale it
     )
     return out.getvalue().decode()
 
@@ -169,10 +190,13 @@ def _run_context(request: HttpRequest, session: LiveSession) -> dict:
             session.seats.filter(bot="", partner__isnull=False).count()
             - current.moves.filter(seat__bot="").count()
         )
+    students = session.seats.filter(bot="").count()
+    number = current.number if current else 0
     return {
+        "state": f"{session.stage}:{number}:{len(rounds)}:{waiting}:{students}",
         "session": session,
         "round": current,
-        "students": session.seats.filter(bot="").count(),
+        "students": students,
         "waiting": waiting,
         "rounds": rounds,
         "chart": live.cooperation_chart(rounds),
@@ -192,6 +216,8 @@ def run(request: HttpRequest, code: str) -> HttpResponse:
     services.resolve_due(session)
     session.refresh_from_db()
     context = _run_context(request, session)
+    if _unchanged(request, context["state"]):
+        return HttpResponse(status=204)
     context["form"] = LeversForm(instance=session)
     return render(request, _template(request, "lab/live_run.html", "live-figures"), context)
 
