@@ -49,7 +49,7 @@ def test_a_student_predicts_runs_and_moves_a_lever(live_server, page, console_er
     expect(page.locator("#id_w_value")).to_have_text("0.50")
     expect(page).to_have_url(re.compile(r"w=0\.5\b"))
     expect(page.locator("#results")).to_contain_text("In this run (w = 0.50)")
-    expect(page.locator("#results")).to_contain_text("Your prediction matches this run.")
+    expect(page.locator("#results")).to_contain_text("Your prediction was for w = 0.90")
     after = chart_and_table(page)
     assert after[0] != before[0] and after[1] != before[1] and after[2] != before[2]
     assert "Always defect has taken over" in after[0]
@@ -89,7 +89,7 @@ def test_the_same_works_without_javascript(live_server, browser):
     page.get_by_role("button", name="Run again").click()
     expect(page).to_have_url(re.compile(r"predicted=defectors.*w=0\.5"))
     expect(page.locator("#results")).to_contain_text("In this run (w = 0.50)")
-    expect(page.locator("#results")).to_contain_text("Your prediction matches this run.")
+    expect(page.locator("#results")).to_contain_text("Your prediction was for w = 0.90")
     after = chart_and_table(page)
     assert after[0] != before[0] and after[1] != before[1] and after[2] != before[2]
 
