@@ -11,6 +11,7 @@ from django.db import models
 from django.urls import reverse
 
 from apps.classes.models import CODE_ALPHABET, Class
+from apps.core.publishing import RendersMarkdown
 from apps.core.roles import Action, may
 
 LIVE_CODE_LENGTH = 6
@@ -22,6 +23,33 @@ def new_live_code() -> str:
 
 def new_seed() -> int:
     return secrets.randbits(48)
+
+
+class LabScenario(RendersMarkdown):
+    """A guided scenario's words, from content/lab/<slug>.md. Its setup, lever and the
+    judge of its outcome stay in scenarios.py, keyed by the same slug."""
+
+    slug = models.SlugField(unique=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(max_length=200)
+    summary = models.TextField()
+    scene = models.TextField()
+    question = models.TextField()
+    choices = models.JSONField()  # [[value, label], ...] in the scenario's order
+    lever_label = models.CharField(max_length=200)
+    lever_help = models.TextField()
+    try_next = models.TextField()
+    baseline_label = models.CharField(max_length=100, blank=True)
+    body = models.TextField(help_text="What the scenario shows, and where to read more.")
+    body_html = models.TextField(editable=False, default="")
+
+    markdown_fields = ("body",)
+
+    class Meta:
+        ordering = ["order", "slug"]
+
+    def __str__(self):
+        return self.title
 
 
 class SoloGame(models.Model):

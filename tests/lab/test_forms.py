@@ -4,6 +4,7 @@ from django.http import QueryDict
 from apps.lab.engine import STRATEGIES
 from apps.lab.experiments import DEFAULT_SETUP, WORK_BUDGET, Setup
 from apps.lab.forms import LabForm, ScenarioForm, slider_text
+from apps.lab.models import LabScenario
 from apps.lab.scenarios import BY_SLUG
 
 
@@ -139,38 +140,43 @@ def test_slider_values_read_as_the_page_shows_them():
     assert lab_form("noise=abc").slider_texts()["noise"] == "–"
 
 
-SHADOW = BY_SLUG["shadow-of-the-future"]
+def worded(slug: str):
+    return BY_SLUG[slug].worded(LabScenario.objects.get(slug=slug))
 
 
-def scenario_form(query: str, scenario=SHADOW) -> ScenarioForm:
-    form = ScenarioForm(scenario, QueryDict(query))
+def scenario_form(query: str, slug: str = "shadow-of-the-future") -> ScenarioForm:
+    form = ScenarioForm(worded(slug), QueryDict(query))
     form.is_valid()
     return form
 
 
+@pytest.mark.usefixtures("scenario_words")
 def test_a_scenario_stays_hidden_until_a_prediction_or_a_skip():
-    assert not ScenarioForm(SHADOW, QueryDict("")).is_bound
+    assert not ScenarioForm(worded("shadow-of-the-future"), QueryDict("")).is_bound
     assert scenario_form("predicted=defectors").revealed
     assert scenario_form("skip=1").revealed
     assert not scenario_form("w=0.5").revealed
 
 
+@pytest.mark.usefixtures("scenario_words")
 def test_running_without_a_prediction_asks_for_one():
     form = scenario_form("run=1")
     assert not form.revealed
     assert form.errors["predicted"] == ["Choose an answer first, or skip and run."]
 
 
+@pytest.mark.usefixtures("scenario_words")
 def test_an_unknown_prediction_is_refused():
     form = scenario_form("predicted=everyone-wins")
     assert not form.revealed
     assert "not one of the answers" in form.errors["predicted"][0]
 
 
+@pytest.mark.usefixtures("scenario_words")
 def test_the_lever_starts_where_the_scenario_says_and_is_checked():
     assert scenario_form("skip=1").lever_value() == 0.9
     assert scenario_form("skip=1&w=0.4").lever_value() == 0.4
     form = scenario_form("skip=1&w=3")
     assert "Shadow of the future (w) must be at most 0.99" in form.errors["w"][0]
-    meetings = scenario_form("skip=1&meetings=2.5", BY_SLUG["one-shot-security-dilemma"])
+    meetings = scenario_form("skip=1&meetings=2.5", "one-shot-security-dilemma")
     assert "must be a whole number" in meetings.errors["meetings"][0]

@@ -56,7 +56,7 @@ def test_inspections_raise_cooperation_steadily():
 def test_every_scenario_is_complete_and_within_the_work_budget(scenario):
     lever = scenario.lever
     assert lever.low <= lever.start <= lever.high
-    assert len(scenario.choices) >= 3 and scenario.shows and scenario.readings
+    assert len(scenario.choices) >= 3
     for value in (lever.low, lever.start, lever.high):
         setup = scenario.setup(value)
         assert setup.payoffs.T > setup.payoffs.R  # constructing Payoffs checks the dilemma

@@ -1,6 +1,5 @@
 import re
 from html import unescape
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -15,6 +14,11 @@ SHARED = (
     "/lab/?s=tit-for-tat&s=always-defect&s=grim-trigger&T=5&R=3&P=1&S=0&mode=continuation"
     "&w=0.9&rounds=50&noise=0&sanction=0&detection=1&generations=60&seed=1"
 )
+
+
+@pytest.fixture(autouse=True)
+def words(scenario_words):
+    """Every page here may show a scenario, whose words live in the database."""
 
 
 @pytest.fixture(autouse=True)
@@ -277,23 +281,6 @@ def test_open_in_the_sandbox_reproduces_the_scenario_run(client, scenario):
     link = unescape(re.search(r'<a href="([^"]+)">Open this setup in the sandbox', html)[1])
     assert urlsplit(link).path == "/lab/"
     assert score_table(html_of(client.get(link))) == score_table(html)
-
-
-def _anchors(path: Path) -> set[str]:
-    return set(re.findall(r"\{#([a-z0-9-]+)\}", path.read_text()))
-
-
-def test_every_reading_points_at_a_real_section():
-    content = Path(__file__).resolve().parents[2] / "content"
-    pages = {}
-    for kind in ("lessons", "cases"):
-        for path in (content / kind).glob("*.md"):
-            slug = re.search(r"^slug: (.+)$", path.read_text(), re.M)[1].strip()
-            pages[f"/{kind}/{slug}/"] = _anchors(path)
-    for scenario in SCENARIOS:
-        for reading in scenario.readings:
-            page, anchor = reading.url.split("#")
-            assert anchor in pages[page], reading.url
 
 
 def test_the_sandbox_links_to_the_scenarios_and_back(client):

@@ -13,14 +13,17 @@ given a row here, so no URL can be forgotten.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import reversion
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.models import Group, User
 from lti_tool.models import LtiRegistration
 from reversion.models import Version
 
-from apps.lab.models import LiveSession
+from apps.lab import content_files as lab_files
+from apps.lab.models import LabScenario, LiveSession
 from apps.lab.play import LEVELS
 from apps.lab.scenarios import SCENARIOS
 from apps.lab.services import create_session
@@ -93,6 +96,13 @@ def live_code(w) -> dict:
     return {"code": session.code}
 
 
+def lab_scenario(w) -> dict:
+    """The first guided scenario, its words loaded (the security world has no content)."""
+    if not LabScenario.objects.exists():
+        lab_files.load(Path(settings.BASE_DIR) / "content", [])
+    return {"slug": SCENARIOS[0].slug}
+
+
 def _missing_live(w):
     return {"code": "ZZZZZZ"}
 
@@ -157,7 +167,7 @@ EXPECTED: dict[str, dict[str, Check]] = {
 
     "lab:sandbox": {"": PUBLIC},
     "lab:scenarios": {"": PUBLIC},
-    "lab:scenario": {"": Check(get=everyone(200), kwargs=lambda w: {"slug": SCENARIOS[0].slug})},
+    "lab:scenario": {"": Check(get=everyone(200), kwargs=lab_scenario, missing=_missing_slug)},
     "lab:play": {"": PUBLIC},
     # An empty prediction is shown again with its error; games live in the session.
     "lab:play_level": {"": Check(get=everyone(200), post=everyone(200), kwargs=lambda w: {"slug": LEVELS[0].slug})},

@@ -12,7 +12,7 @@ from apps.lab.charts import result_charts
 from apps.lab.engine import LabError
 from apps.lab.experiments import Outcome, Setup, percent, run
 from apps.lab.forms import LabForm, ScenarioForm
-from apps.lab.scenarios import BY_SLUG, SCENARIOS, Scenario
+from apps.lab.scenarios import Scenario, published
 
 
 def _template(request: HttpRequest, name: str) -> str:
@@ -46,18 +46,21 @@ def sandbox(request: HttpRequest) -> HttpResponse:
 
 
 def scenario_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "lab/scenario_list.html", {"scenarios": SCENARIOS})
+    return render(request, "lab/scenario_list.html", {"scenarios": published()})
 
 
-def _get_scenario(slug: str) -> tuple[int, Scenario]:
-    scenario = BY_SLUG.get(slug)
-    if scenario is None:
-        raise Http404("No such scenario")
-    return SCENARIOS.index(scenario), scenario
+def _get_scenario(slug: str) -> tuple[list[Scenario], int]:
+    """All scenarios in order, and where `slug` is among them (404 if it is not)."""
+    scenarios = published()
+    for index, scenario in enumerate(scenarios):
+        if scenario.slug == slug:
+            return scenarios, index
+    raise Http404("No such scenario")
 
 
 def scenario_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    index, scenario = _get_scenario(slug)
+    scenarios, index = _get_scenario(slug)
+    scenario = scenarios[index]
     form = ScenarioForm(scenario, request.GET)
     valid = form.is_bound and form.is_valid()
     revealed = form.is_bound and form.revealed
@@ -65,8 +68,8 @@ def scenario_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "scenario": scenario,
         "form": form,
         "number": index + 1,
-        "total": len(SCENARIOS),
-        "next_scenario": SCENARIOS[index + 1] if index + 1 < len(SCENARIOS) else None,
+        "total": len(scenarios),
+        "next_scenario": scenarios[index + 1] if index + 1 < len(scenarios) else None,
         "revealed": revealed,
     }
     if revealed:

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from apps.cases import content_files as case_files
+from apps.lab import content_files as lab_files
 from apps.lessons import content_files as lesson_files
 from apps.quizzes.loading import export_quizzes
 
@@ -18,5 +19,6 @@ class Command(BaseCommand):
         content_dir = Path(options["dir"])
         lesson_files.export(content_dir)
         case_files.export(content_dir)
+        lab_files.export(content_dir)
         export_quizzes(content_dir)
         self.stdout.write(f"Exported content to {content_dir}")

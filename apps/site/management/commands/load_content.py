@@ -8,6 +8,7 @@ from apps.cases import content_files as case_files
 from apps.cases.models import Case
 from apps.core.content_files import ContentError, check_links
 from apps.core.page_cache import bump_content_version
+from apps.lab import content_files as lab_files
 from apps.lessons import content_files as lesson_files
 from apps.lessons.models import GlossaryTerm, Lesson, Source, Theory
 from apps.quizzes.loading import load_quizzes
@@ -29,6 +30,7 @@ class Command(BaseCommand):
             with transaction.atomic(), search.rebuild_once_after():
                 lesson_files.load(content_dir, documents)
                 case_files.load(content_dir, documents)
+                lab_files.load(content_dir, documents)
                 quizzes = load_quizzes(content_dir, documents, warnings)
                 check_links(documents, link_targets())
         except ContentError as exc:
