@@ -320,7 +320,9 @@ def resolve_round(round_: LiveRound, now=None, opens_next: bool = True) -> bool:
         fields = ["played", "saw", "points", "caught"]
         LiveMove.objects.bulk_update([m for m in moves.values() if m.pk], fields)
         LiveMove.objects.bulk_create([m for m in moves.values() if not m.pk])
-        round_.resolved = now
+        # The real moment, not the request's `now` (taken before its own move was written),
+        # so resolved - last_move measures the delay students wait for.
+        round_.resolved = timezone.now()
         round_.last_move = round_.moves.filter(by_strategy="").aggregate(last=Max("created"))[
             "last"
         ]
