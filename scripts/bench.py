@@ -3,7 +3,8 @@
 Starts gunicorn (DEBUG off, PostgreSQL, static files collected, Redis when it answers)
 on 127.0.0.1, drives it with wrk, and prints a table plus .bench/results.json:
 throughput and latency per page, the static-file reference, queries per request,
-bytes over the wire, GIFT-parser and lab timings, and the exam burst.
+bytes over the wire, GIFT-parser and lab timings, the exam burst, and a live
+classroom session. `scripts/bench.py live` runs the live session alone.
 Every process it starts is stopped at the end.
 """
 
@@ -29,6 +30,10 @@ PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 DURATION = os.environ.get("BENCH_DURATION", "5s")
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 STUDENTS = int(os.environ.get("BENCH_STUDENTS", "300"))
+LIVE_STUDENTS = int(os.environ.get("BENCH_LIVE_STUDENTS", "300"))
+LIVE_ROUNDS = int(os.environ.get("BENCH_LIVE_ROUNDS", "10"))
+LIVE_POLL_S = 2.0  # as the page's hx-trigger="every 2s"
+LIVE_THINK_S = (0.5, 4.0)  # how long a student takes to choose once a round opens
 OUT = ROOT / ".bench"
 
 ENV = {
@@ -257,7 +262,186 @@ def run_measurements(fixtures: dict) -> dict:
         "sign_in": sign_ins(BASE),
         "password_hash": password_hash_costs(),
         "exam_burst": exam_burst(BASE, fixtures),
+        "live_session": live_session(BASE),
     }
+
+
+def live_session(base: str) -> dict:
+    """A live classroom game over HTTP: LIVE_STUDENTS students (each a thread with its own
+    connection) join with the code, then play LIVE_ROUNDS rounds, polling every 2 s as the
+    page does and choosing after a think time; the instructor opens the block over HTTP.
+    The database then says whether every move counted exactly once and how long each round
+    took to resolve after its last move."""
+    import random as random_module
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+    from django.contrib.auth.models import User
+
+    from apps.core.roles import Role, grant_role
+    from apps.lab import services
+    from apps.lab.models import LiveMove, LiveRound, LiveSession
+    from scripts.bench_setup import _percentiles, _session_cookie
+
+    User.objects.filter(username__startswith="bench-live-").delete()
+    User.objects.bulk_create(
+        User(username=f"bench-live-{i:03d}") for i in range(LIVE_STUDENTS)
+    )  # fmt: skip
+    students = list(User.objects.filter(username__startswith="bench-live-").order_by("pk"))
+    teacher, _ = User.objects.get_or_create(username="bench-live-teacher")
+    grant_role(teacher, Role.INSTRUCTOR)
+    session = services.create_session(teacher)
+    # No random end (the bench plays a fixed number of rounds) and a timer long enough
+    # that a slow server, not the deadline, would show.
+    LiveSession.objects.filter(pk=session.pk).update(continuation=1, round_seconds=120)
+    code = session.code
+    cookies = {user.pk: _session_cookie(user) for user in [*students, teacher]}
+    rng = random_module.Random(11)
+    plan = {u.pk: [rng.choice("CD") for _ in range(LIVE_ROUNDS)] for u in students}
+    think = {u.pk: [rng.uniform(*LIVE_THINK_S) for _ in range(LIVE_ROUNDS)] for u in students}
+    round_re = re.compile(r'name="round" value="(\d+)"')
+    seen_re = re.compile(r'"seen": "([^"]+)"')
+    errors: list[str] = []
+    polls = [0]
+    lock = threading.Lock()
+    joined = threading.Barrier(LIVE_STUDENTS + 1)
+
+    retried = [0]
+
+    def checked(send) -> httpx.Response:
+        for attempt in range(3):
+            try:
+                response = send()
+                break
+            except httpx.TransportError:
+                # gunicorn closes a kept-alive connection idle for 2 s, just as the next poll
+                # reuses it; a browser (and htmx's next poll) simply tries again. Polls and
+                # moves (which name their round) are safe to repeat.
+                if attempt == 2:
+                    raise
+                with lock:
+                    retried[0] += 1
+        if response.status_code >= 400:
+            with lock:
+                errors.append(f"{response.request.method} {response.status_code}")
+        return response
+
+    def student(user) -> None:
+        with httpx.Client(
+            base_url=base, cookies={"sessionid": cookies[user.pk]}, timeout=30
+        ) as http:
+            checked(lambda: http.get("/lab/live/"))
+            csrf = {"X-CSRFToken": http.cookies["csrftoken"]}
+            checked(lambda: http.post("/lab/live/", data={"code": code}, headers=csrf))
+            joined.wait(timeout=300)
+            state, played = "", 0
+            htmx = {**csrf, "HX-Request": "true"}
+            while played < LIVE_ROUNDS:
+                response = checked(
+                    lambda seen=state: http.get(
+                        f"/lab/live/{code}/", params={"seen": seen}, headers=htmx
+                    )
+                )
+                with lock:
+                    polls[0] += 1
+                if response.status_code == 200:
+                    state = (seen_re.search(response.text) or [None, state])[1]
+                    found = round_re.search(response.text)
+                    if found and int(found[1]) == played + 1:
+                        time.sleep(think[user.pk][played])
+                        move = plan[user.pk][played]
+                        checked(
+                            lambda number=played + 1, move=move: http.post(
+                                f"/lab/live/{code}/move/",
+                                data={"round": number, "move": move},
+                                headers=htmx,
+                            )
+                        )
+                        played += 1
+                        continue
+                time.sleep(LIVE_POLL_S)
+
+    def guarded(user) -> None:
+        try:
+            student(user)
+        except Exception as exc:  # noqa: BLE001 - a failed student is counted, not fatal
+            with lock:
+                errors.append(f"{type(exc).__name__}: {exc}")
+
+    began = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=LIVE_STUDENTS) as pool:
+        futures = [pool.submit(guarded, user) for user in students]
+        try:
+            joined.wait(timeout=300)  # everyone seated, so pairs are made of all of them
+        except threading.BrokenBarrierError:
+            errors.append("not every student joined")
+        with httpx.Client(base_url=base, cookies={"sessionid": cookies[teacher.pk]}) as http:
+            http.get(f"/lab/live/{code}/run/")
+            checked(
+                lambda: http.post(
+                    f"/lab/live/{code}/start/", headers={"X-CSRFToken": http.cookies["csrftoken"]}
+                )
+            )
+        for future in futures:
+            future.result()
+    seconds = time.perf_counter() - began
+
+    rounds = list(LiveRound.objects.filter(session__code=code, number__lte=LIVE_ROUNDS))
+    moves = LiveMove.objects.filter(round__in=rounds, seat__bot="")
+    kept = {(m.seat.student_id, m.round.number): m for m in moves.select_related("seat", "round")}
+    lost = sum(
+        (user.pk, n + 1) not in kept
+        or kept[user.pk, n + 1].intended != plan[user.pk][n]
+        or bool(kept[user.pk, n + 1].by_strategy)
+        for user in students
+        for n in range(LIVE_ROUNDS)
+    )
+    lags = [
+        (r.resolved - r.last_move).total_seconds() * 1000
+        for r in rounds
+        if r.resolved and r.last_move
+    ]
+    return {
+        "students": LIVE_STUDENTS,
+        "rounds": LIVE_ROUNDS,
+        "resolved_rounds": sum(1 for r in rounds if r.resolved),
+        "errors": len(errors),
+        "error_samples": errors[:5],
+        "lost_or_double_moves": lost + max(0, moves.count() - LIVE_STUDENTS * LIVE_ROUNDS),
+        "resolution_after_last_move": _percentiles(lags),
+        "polls": polls[0],
+        "retried": retried[0],
+        "polls_per_s": polls[0] / seconds,
+        "seconds": seconds,
+    }
+
+
+def print_live_session(live: dict) -> None:
+    lag = live["resolution_after_last_move"]
+    clean = (
+        live["errors"] == 0
+        and live["lost_or_double_moves"] == 0
+        and live["resolved_rounds"] == live["rounds"]
+    )
+    print(
+        f"\nLive session: {live['students']} students ({live['students'] // 2} pairs), "
+        f"{live['rounds']} rounds over HTTP, polling every {LIVE_POLL_S:.0f} s, choosing after "
+        f"{LIVE_THINK_S[0]:g}-{LIVE_THINK_S[1]:g} s"
+    )
+    print(
+        f"  errors {live['errors']}, lost or double-counted moves {live['lost_or_double_moves']}, "
+        f"rounds resolved {live['resolved_rounds']}/{live['rounds']} ({verdict(clean)})"
+    )
+    print(
+        f"  round resolved after its last move: p50 {lag['p50_ms']:.0f} ms, "
+        f"p95 {lag['p95_ms']:.0f} ms (<1000 {verdict(lag['p95_ms'] < 1000)})"
+    )
+    print(
+        f"  update traffic: {live['polls']} polls, {live['polls_per_s']:.0f} requests/s; "
+        f"requests resent after a dropped connection {live['retried']}; "
+        f"wall time {live['seconds']:.1f} s"
+    )
 
 
 RATIO_TARGET = {"lesson", "case", "compare"}
@@ -343,8 +527,28 @@ def print_report(results: dict) -> None:
         f"save p50 {ceiling['save']['p50_ms']:.0f} / p95 {ceiling['save']['p95_ms']:.0f} ms, "
         f"submit p95 {ceiling['submit']['p95_ms']:.0f} ms"
     )
+    print_live_session(results["live_session"])
+
+
+def main_live_only() -> None:
+    """`scripts/bench.py live`: only the live session, on a fresh bench database."""
+    OUT.mkdir(exist_ok=True)
+    if redis_answers():
+        ENV["REDIS_URL"] = "redis://127.0.0.1:6379/3"
+    print(f"Preparing: database {DB_NAME}, static files …", flush=True)
+    reset_database()
+    manage("migrate", "--noinput", "-v0")
+    manage("collectstatic", "--noinput", "-v0")
+    django_setup()
+    server = start_server()
+    try:
+        live = live_session(BASE)
+    finally:
+        stop(server)
+    (OUT / "live.json").write_text(json.dumps(live, indent=2))
+    print_live_session(live)
 
 
 if __name__ == "__main__":
     sys.path.insert(0, str(ROOT))
-    main()
+    main_live_only() if sys.argv[1:] == ["live"] else main()

@@ -28,8 +28,7 @@ def _load_scenario(doc: Document) -> None:
         raise ContentError(
             doc.path,
             doc.line_of("slug"),
-            f"no scenario '{meta['slug']}' in apps/lab/scenarios.py; known: "
-            + ", ".join(BY_SLUG),
+            f"no scenario '{meta['slug']}' in apps/lab/scenarios.py; known: " + ", ".join(BY_SLUG),
         )
     choices = meta["choices"]
     values = [choice.value for choice in mechanics.choices]

@@ -312,4 +312,3 @@ def published() -> list[Scenario]:
     return [
         BY_SLUG[words.slug].worded(words) for words in LabScenario.objects.filter(slug__in=BY_SLUG)
     ]
-

@@ -8,134 +8,261 @@ import apps.lab.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('classes', '0001_initial'),
+        ("classes", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LabScenario',
+            name="LabScenario",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(unique=True)),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('title', models.CharField(max_length=200)),
-                ('summary', models.TextField()),
-                ('scene', models.TextField()),
-                ('question', models.TextField()),
-                ('choices', models.JSONField()),
-                ('lever_label', models.CharField(max_length=200)),
-                ('lever_help', models.TextField()),
-                ('try_next', models.TextField()),
-                ('baseline_label', models.CharField(blank=True, max_length=100)),
-                ('body', models.TextField(help_text='What the scenario shows, and where to read more.')),
-                ('body_html', models.TextField(default='', editable=False)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(unique=True)),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                ("title", models.CharField(max_length=200)),
+                ("summary", models.TextField()),
+                ("scene", models.TextField()),
+                ("question", models.TextField()),
+                ("choices", models.JSONField()),
+                ("lever_label", models.CharField(max_length=200)),
+                ("lever_help", models.TextField()),
+                ("try_next", models.TextField()),
+                ("baseline_label", models.CharField(blank=True, max_length=100)),
+                (
+                    "body",
+                    models.TextField(help_text="What the scenario shows, and where to read more."),
+                ),
+                ("body_html", models.TextField(default="", editable=False)),
             ],
             options={
-                'ordering': ['order', 'slug'],
+                "ordering": ["order", "slug"],
             },
         ),
         migrations.CreateModel(
-            name='LiveSession',
+            name="LiveSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(default=apps.lab.models.new_live_code, max_length=6, unique=True)),
-                ('seed', models.BigIntegerField(default=apps.lab.models.new_seed)),
-                ('stage', models.CharField(choices=[('lobby', 'Waiting for students'), ('playing', 'Playing'), ('paused', 'Between blocks'), ('ended', 'Ended')], default='lobby', max_length=10)),
-                ('created', models.DateTimeField(auto_now_add=True)),
-                ('round_seconds', models.PositiveSmallIntegerField(default=30)),
-                ('condition', models.CharField(default='Baseline', max_length=60)),
-                ('T', models.FloatField(default=5)),
-                ('R', models.FloatField(default=3)),
-                ('P', models.FloatField(default=1)),
-                ('S', models.FloatField(default=0)),
-                ('noise', models.FloatField(default=0)),
-                ('monitoring', models.FloatField(default=1)),
-                ('sanction', models.FloatField(default=0)),
-                ('detection', models.FloatField(default=0.5)),
-                ('continuation', models.FloatField(default=0.9)),
-                ('messages', models.BooleanField(default=False)),
-                ('instructor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='live_sessions', to=settings.AUTH_USER_MODEL)),
-                ('klass', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='live_sessions', to='classes.class')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        default=apps.lab.models.new_live_code, max_length=6, unique=True
+                    ),
+                ),
+                ("seed", models.BigIntegerField(default=apps.lab.models.new_seed)),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("lobby", "Waiting for students"),
+                            ("playing", "Playing"),
+                            ("paused", "Between blocks"),
+                            ("ended", "Ended"),
+                        ],
+                        default="lobby",
+                        max_length=10,
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True)),
+                ("round_seconds", models.PositiveSmallIntegerField(default=30)),
+                ("condition", models.CharField(default="Baseline", max_length=60)),
+                ("T", models.FloatField(default=5)),
+                ("R", models.FloatField(default=3)),
+                ("P", models.FloatField(default=1)),
+                ("S", models.FloatField(default=0)),
+                ("noise", models.FloatField(default=0)),
+                ("monitoring", models.FloatField(default=1)),
+                ("sanction", models.FloatField(default=0)),
+                ("detection", models.FloatField(default=0.5)),
+                ("continuation", models.FloatField(default=0.9)),
+                ("messages", models.BooleanField(default=False)),
+                (
+                    "instructor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="live_sessions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "klass",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="live_sessions",
+                        to="classes.class",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='LiveSeat',
+            name="LiveSeat",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('bot', models.CharField(blank=True, max_length=40)),
-                ('joined', models.DateTimeField(auto_now_add=True)),
-                ('partner', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='lab.liveseat')),
-                ('student', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='live_seats', to=settings.AUTH_USER_MODEL)),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='seats', to='lab.livesession')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("bot", models.CharField(blank=True, max_length=40)),
+                ("joined", models.DateTimeField(auto_now_add=True)),
+                (
+                    "partner",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="lab.liveseat",
+                    ),
+                ),
+                (
+                    "student",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="live_seats",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="seats",
+                        to="lab.livesession",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['pk'],
+                "ordering": ["pk"],
             },
         ),
         migrations.CreateModel(
-            name='LiveRound',
+            name="LiveRound",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('block', models.PositiveIntegerField()),
-                ('condition', models.CharField(max_length=60)),
-                ('levers', models.JSONField()),
-                ('opened', models.DateTimeField(auto_now_add=True)),
-                ('deadline', models.DateTimeField()),
-                ('resolved', models.DateTimeField(blank=True, null=True)),
-                ('last_move', models.DateTimeField(blank=True, null=True)),
-                ('last_of_block', models.BooleanField(default=False)),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rounds', to='lab.livesession')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField()),
+                ("block", models.PositiveIntegerField()),
+                ("condition", models.CharField(max_length=60)),
+                ("levers", models.JSONField()),
+                ("opened", models.DateTimeField(auto_now_add=True)),
+                ("deadline", models.DateTimeField()),
+                ("resolved", models.DateTimeField(blank=True, null=True)),
+                ("last_move", models.DateTimeField(blank=True, null=True)),
+                ("last_of_block", models.BooleanField(default=False)),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rounds",
+                        to="lab.livesession",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['number'],
+                "ordering": ["number"],
             },
         ),
         migrations.CreateModel(
-            name='SoloGame',
+            name="SoloGame",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.SlugField(max_length=60)),
-                ('state', models.JSONField()),
-                ('finished', models.BooleanField(default=False)),
-                ('updated', models.DateTimeField(auto_now=True)),
-                ('student', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='solo_games', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("level", models.SlugField(max_length=60)),
+                ("state", models.JSONField()),
+                ("finished", models.BooleanField(default=False)),
+                ("updated", models.DateTimeField(auto_now=True)),
+                (
+                    "student",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="solo_games",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='LiveMove',
+            name="LiveMove",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('intended', models.CharField(max_length=1)),
-                ('message', models.CharField(blank=True, max_length=40)),
-                ('by_strategy', models.CharField(blank=True, max_length=40)),
-                ('played', models.CharField(blank=True, max_length=1)),
-                ('saw', models.CharField(blank=True, max_length=1)),
-                ('points', models.FloatField(blank=True, null=True)),
-                ('caught', models.BooleanField(default=False)),
-                ('created', models.DateTimeField(auto_now_add=True)),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='moves', to='lab.liveround')),
-                ('seat', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='moves', to='lab.liveseat')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("intended", models.CharField(max_length=1)),
+                ("message", models.CharField(blank=True, max_length=40)),
+                ("by_strategy", models.CharField(blank=True, max_length=40)),
+                ("played", models.CharField(blank=True, max_length=1)),
+                ("saw", models.CharField(blank=True, max_length=1)),
+                ("points", models.FloatField(blank=True, null=True)),
+                ("caught", models.BooleanField(default=False)),
+                ("created", models.DateTimeField(auto_now_add=True)),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="moves",
+                        to="lab.liveround",
+                    ),
+                ),
+                (
+                    "seat",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="moves",
+                        to="lab.liveseat",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('round', 'seat'), name='one_move_per_seat_per_round')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("round", "seat"), name="one_move_per_seat_per_round"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='liveseat',
-            constraint=models.UniqueConstraint(fields=('session', 'student'), name='one_seat_per_student_per_session'),
+            model_name="liveseat",
+            constraint=models.UniqueConstraint(
+                fields=("session", "student"), name="one_seat_per_student_per_session"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='liveround',
-            constraint=models.UniqueConstraint(fields=('session', 'number'), name='one_round_per_number'),
+            model_name="liveround",
+            constraint=models.UniqueConstraint(
+                fields=("session", "number"), name="one_round_per_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sologame',
-            constraint=models.UniqueConstraint(fields=('student', 'level'), name='one_solo_game_per_level'),
+            model_name="sologame",
+            constraint=models.UniqueConstraint(
+                fields=("student", "level"), name="one_solo_game_per_level"
+            ),
         ),
     ]

@@ -21,7 +21,7 @@ from apps.classes.models import normalise_code
 from apps.core.roles import Action, may
 from apps.lab import live, services
 from apps.lab.forms import JoinLiveForm, LeversForm, MoveForm, NewLiveSessionForm
-from apps.lab.models import LiveMove, LiveSeat, LiveSession
+from apps.lab.models import LiveMove, LiveRound, LiveSeat, LiveSession
 from apps.lab.rounds import MOVE_NAMES, Levers
 
 
@@ -70,15 +70,25 @@ def join(request: HttpRequest) -> HttpResponse:
     return render(request, "lab/live_join.html", {"form": form})
 
 
-def _student_context(session: LiveSession, seat: LiveSeat) -> dict:
+def _student_state(
+    session: LiveSession, seat: LiveSeat
+) -> tuple[str, LiveRound | None, LiveMove | None]:
+    """What the student's screen depends on, as a short key, with the round and their move
+    in it. Cheap on purpose: every student asks for it every two seconds."""
     current = services.current_round(session)
     chosen = None
     if current and not current.resolved:
         chosen = LiveMove.objects.filter(round=current, seat=seat).first()
-    levers = Levers(**current.levers) if current else None
     number = current.number if current else 0
+    resolved = bool(current and current.resolved)
+    return f"{session.stage}:{number}:{resolved}:{bool(chosen)}", current, chosen
+
+
+def _student_context(session: LiveSession, seat: LiveSeat) -> dict:
+    state, current, chosen = _student_state(session, seat)
+    levers = Levers(**current.levers) if current else None
     return {
-        "state": f"{session.stage}:{number}:{bool(current and current.resolved)}:{bool(chosen)}",
+        "state": state,
         "session": session,
         "seat": seat,
         "round": current,
@@ -101,11 +111,11 @@ def student(request: HttpRequest, code: str) -> HttpResponse:
     seat = _get_seat(request, session)
     if seat is None:
         return redirect(f"{reverse('lab:live_join')}?code={session.code}")
-    services.resolve_due(session)
-    session.refresh_from_db()
-    context = _student_context(session, seat)
-    if _unchanged(request, context["state"]):
+    if services.resolve_due(session):
+        session.refresh_from_db()
+    elif _unchanged(request, _student_state(session, seat)[0]):
         return HttpResponse(status=204)
+    context = _student_context(session, seat)
     return render(request, _template(request, "lab/live_student.html", "live-round"), context)
 
 
@@ -213,8 +223,8 @@ def run(request: HttpRequest, code: str) -> HttpResponse:
     """The instructor's page and projector view: code, QR, live figures, the levers;
     once ended, the debrief."""
     session = _get_own_session(request, code)
-    services.resolve_due(session)
-    session.refresh_from_db()
+    if services.resolve_due(session):
+        session.refresh_from_db()
     context = _run_context(request, session)
     if _unchanged(request, context["state"]):
         return HttpResponse(status=204)
