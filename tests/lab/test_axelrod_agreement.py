@@ -10,6 +10,7 @@ import os
 import pytest
 
 from apps.lab.engine import STANDARD_PAYOFFS, Payoffs, play_match, tournament
+from apps.lab.rounds import Levers, resolve, strategy_move
 
 
 def _require_axelrod():
@@ -84,3 +85,34 @@ def test_tournaments_rank_and_score_alike(payoffs, turns, order):
     with_self = tournament(slugs, payoffs, rounds=turns)
     ours = [value for row in with_self.matrix.values() for value in row.values()]
     assert ours == pytest.approx([float(value) for row in results.payoff_matrix for value in row])
+
+
+@pytest.mark.parametrize("payoffs", PAYOFF_SETS)
+def test_rounds_played_one_at_a_time_as_in_solo_and_live_play_agree(payoffs):
+    """Solo and live play do not call play_match: each round, the seats' strategies decide
+    (strategy_move) and rounds.resolve scores them. With no noise, full monitoring and no
+    sanction, that agrees with axelrod too."""
+    levers = Levers(T=payoffs.T, R=payoffs.R, P=payoffs.P, S=payoffs.S)
+    for a, b in itertools.product(SLUGS, repeat=2):
+        played = axl.Match(
+            (COUNTERPARTS[a](), COUNTERPARTS[b]()), turns=30, game=axelrod_game(payoffs)
+        )
+        expected = played.play()
+        a_moves, b_moves, a_saw, b_saw, totals = [], [], [], [], [0.0, 0.0]
+        for number in range(30):
+            a_side, b_side = resolve(
+                strategy_move(a, a_moves, a_saw, seed=number),
+                strategy_move(b, b_moves, b_saw, seed=number),
+                levers,
+                seed=number,
+            )
+            a_moves.append(a_side.played)
+            b_moves.append(b_side.played)
+            a_saw.append(a_side.saw)
+            b_saw.append(b_side.saw)
+            totals[0] += a_side.points
+            totals[1] += b_side.points
+        assert [(str(x), str(y)) for x, y in expected] == list(
+            zip(a_moves, b_moves, strict=True)
+        ), (a, b)
+        assert totals == pytest.approx(played.final_score()), (a, b)
