@@ -1,8 +1,12 @@
 import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from playwright.sync_api import expect
+
+from apps.lab import content_files
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -12,6 +16,12 @@ SCENARIO = "/lab/scenarios/shadow-of-the-future/"
 @pytest.fixture(autouse=True)
 def empty_cache():
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def words():
+    """The scenarios' words live in the database, loaded from content/lab."""
+    content_files.load(Path(settings.BASE_DIR) / "content", [])
 
 
 def chart_and_table(page, name="population") -> tuple[str, str, str]:
