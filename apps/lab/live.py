@@ -10,19 +10,12 @@ from dataclasses import dataclass
 
 from django.db.models import Avg, Count, Q
 
+from apps.core.spreadsheet import neutralise
 from apps.lab.charts import COOPERATION_STYLE, LineChart, line_chart
 from apps.lab.engine import STRATEGIES, C
 from apps.lab.models import LiveMove, LiveRound, LiveSeat, LiveSession
 from apps.lab.rounds import PAST_TENSE, Levers
 from apps.lab.services import MESSAGES
-
-# A spreadsheet reads a cell starting with one of these as a formula (CSV injection),
-# so such text cells get a leading apostrophe, as in the gradebook's CSV.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: str) -> str:
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
 
 
 def _ended_blocks(session: LiveSession) -> set[int]:

@@ -10,10 +10,8 @@ from dataclasses import dataclass
 
 from apps.classes.models import Assignment, Class
 from apps.classes.progress import Status, status_of
+from apps.core.spreadsheet import neutralise
 from apps.quizzes.grades import EMPTY, Summary, summaries
-
-# A spreadsheet reads a cell starting with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -82,11 +80,6 @@ def sort_rows(book: Gradebook, key: str, descending: bool) -> str:
     missing.sort(key=lambda r: r.name.casefold())
     book.rows[:] = graded + missing
     return key
-
-
-def neutralise(value: str) -> str:
-    """A text cell a spreadsheet will show as text, never run as a formula."""
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
 
 
 def _grade_text(grade: float | None) -> str:
