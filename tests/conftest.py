@@ -46,8 +46,14 @@ PASSWORD = "correct-horse-battery-staple"
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+# The longest tests, started first so that neither core waits on one of them at the end.
+LONGEST = ("test_axe.py", "test_csp_crawl.py", "test_slow_clients.py")
+
+
 def pytest_collection_modifyitems(config, items):
-    """Skip PostgreSQL-only tests on SQLite, with the reason; in CI that is a failure instead."""
+    """Longest tests first; skip PostgreSQL-only tests on SQLite, with the reason (in CI
+    that is a failure instead)."""
+    items.sort(key=lambda item: not any(name in item.nodeid for name in LONGEST))
     if connection.vendor == "postgresql":
         return
     for item in items:
