@@ -85,6 +85,9 @@ def test_the_same_level_plays_without_javascript(live_server, browser):
 def test_a_student_plays_a_live_round_and_sees_it_resolve(live_server, browser, axe_source):
     ingrid = make_user("ingrid", Role.INSTRUCTOR)
     session = services.create_session(ingrid)
+    # Another round always follows, whatever the session's seed draws.
+    LiveSession.objects.filter(pk=session.pk).update(continuation=1.0)
+    session.refresh_from_db()
     alice, bob = User.objects.create_user("alice"), User.objects.create_user("bob")
     services.join(session, alice)
     bob_seat, _ = services.join(session, bob)
