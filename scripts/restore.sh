@@ -60,4 +60,9 @@ with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
 PY
     ;;
 esac
+# Cached pages and question versions are keyed by ids the restored rows may now reuse for
+# other content: start the cache afresh (a no-op without REDIS_URL, where it lives in
+# the app's own memory).
+.venv/bin/python manage.py shell -c "from django.core.cache import cache; cache.clear()" \
+  || echo "Note: the cache could not be cleared; clear Redis by hand if the site uses it." >&2
 echo "Restored $file into ${target:-database $name}"
