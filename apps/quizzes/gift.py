@@ -70,6 +70,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from apps.quizzes import kinds
+
 __all__ = [
     "GiftAnswer",
     "GiftQuestion",
@@ -79,17 +81,7 @@ __all__ = [
     "write_gift",
 ]
 
-KINDS = (
-    "single",
-    "multiple",
-    "truefalse",
-    "short",
-    "numerical",
-    "matching",
-    "missingword",
-    "essay",
-    "description",
-)
+KINDS = tuple(kinds.KINDS)
 FORMATS = ("moodle", "markdown", "html", "plain")
 BLANK = "_____"
 

@@ -9,8 +9,6 @@ CONTENT_MODELS = {
     "cases.TimelineEvent", "cases.CaseReading", "quizzes.Quiz", "quizzes.Question",
     "quizzes.Choice",
 }  # fmt: skip
-# Their admin forms check links and images as load_content checks the files.
-CHECKED_IN_ADMIN = {"lessons.Theory", "lessons.Lesson", "lessons.GlossaryTerm", "cases.Case"}
 # The ones the search index is built from (see search._documents).
 SEARCHED_MODELS = {
     "lessons.Theory", "lessons.Lesson", "lessons.GlossaryTerm", "cases.Case", "quizzes.Quiz",
@@ -45,16 +43,14 @@ class SiteConfig(AppConfig):
     def ready(self):
         from django.contrib import admin
 
-        from apps.site.content import CheckedContentForm
+        from apps.site.content import CHECKED_IN_ADMIN, CheckedContentForm
 
         for signal in (post_save, post_delete, m2m_changed):
             signal.connect(content_saved, dispatch_uid=f"site-content-saved-{signal}")
         # Curators' edits pass the checks load_content applies to the files. The admins
         # are registered by the apps below; only this app knows every page to link to.
-        for model_admin in admin.site._registry.values():
-            if model_admin.model._meta.label in CHECKED_IN_ADMIN:
-                model_admin.form = type(
-                    "Checked" + model_admin.form.__name__,
-                    (CheckedContentForm, model_admin.form),
-                    {},
-                )
+        for model in CHECKED_IN_ADMIN:
+            model_admin = admin.site.get_model_admin(model)
+            model_admin.form = type(
+                "Checked" + model_admin.form.__name__, (CheckedContentForm, model_admin.form), {}
+            )

@@ -10,6 +10,8 @@ from apps.core.content_files import IMAGE_RE, NO_IMAGES, LinkTargets, anchors_in
 from apps.core.markup import render_markdown
 from apps.lessons.models import GlossaryTerm, Lesson, Source, Theory
 
+# Their admin forms check links and images as load_content checks the files.
+CHECKED_IN_ADMIN = (Theory, Lesson, GlossaryTerm, Case)
 # The path segment each kind of page lives under.
 SECTION = {Lesson: "lessons", Case: "cases", Theory: "theories"}
 

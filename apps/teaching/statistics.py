@@ -28,12 +28,13 @@ from django.db.models import Count, Exists, F, FloatField, OuterRef, Sum, Value
 from django.db.models.functions import Coalesce
 
 from apps.quizzes.grades import percent_expression
+from apps.quizzes.kinds import SPECS
 from apps.quizzes.models import Attempt, Choice, Question, Quiz, Response
 
 Kind = Question.Kind
 WEAK_DISCRIMINATION = 20.0  # percent, as Moodle's report marks it
 BINS = 10
-PICKED_KINDS = (Kind.SINGLE, Kind.MULTIPLE, Kind.TRUEFALSE, Kind.MISSINGWORD)
+PICKED_KINDS = tuple(spec.value for spec in SPECS if spec.lists_choices)
 
 
 # --------------------------------------------------------------------------------------
