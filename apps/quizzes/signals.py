@@ -4,3 +4,9 @@ import django.dispatch
 
 # Sent after the commit that set or changed an attempt's grade, with `attempt=`.
 attempt_graded = django.dispatch.Signal()
+
+# Sent after the commit that graded one answer to a question, whether in a quiz attempt or in
+# an ungraded check inside a lesson, with `user=`, `question=`, `correct=` (a bool: full
+# credit), `answered_at=` (an aware UTC datetime) and `source=` ("quiz" or "check").
+# Spaced review listens to it: a wrong answer becomes a card to bring back.
+question_answered = django.dispatch.Signal()
