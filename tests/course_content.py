@@ -11,7 +11,8 @@ from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection
 
-CONTENT_APPS = {"lessons", "cases", "quizzes", "site", "lab"}
+# reversion: load_content records a baseline revision of every page.
+CONTENT_APPS = {"lessons", "cases", "quizzes", "site", "lab", "reversion"}
 
 _recorded: list[tuple] | None = None
 

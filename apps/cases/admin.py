@@ -1,8 +1,9 @@
 from django.contrib import admin
-from reversion.admin import VersionAdmin
 
 from apps.cases.models import Actor, Case, CaseReading, TimelineEvent
 from apps.core.admin import (
+    DraftWhileLive,
+    HistoryAdmin,
     IdsInRange,
     LabelledTabularInline,
     MarkdownPreviewMedia,
@@ -31,7 +32,7 @@ class CaseReadingInline(IdsInRange, admin.StackedInline):
 
 
 @admin.register(Case)
-class CaseAdmin(MarkdownPreviewMedia, VersionAdmin):
+class CaseAdmin(DraftWhileLive, MarkdownPreviewMedia, HistoryAdmin):
     """VersionAdmin registers Case with reversion following its inlines (actors, events,
     readings), so restoring a revision restores the whole case. The body and the readings'
     Markdown fields get a live preview button; the saved page shows under "Rendered preview"."""

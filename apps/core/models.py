@@ -28,3 +28,25 @@ class ThrottleCount(models.Model):
 
     def __str__(self):
         return f"{self.key}: {self.events}"
+
+
+class ContentDraft(models.Model):
+    """Unpublished edits to a live page, kept as a django-reversion revision of the page's
+    objects (the object and the inlines reversion follows) while the live rows stay as
+    they are. Publishing reverts to this revision; discarding deletes it."""
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.CharField(max_length=191)
+    revision = models.OneToOneField("reversion.Revision", on_delete=models.CASCADE)
+    # Rows the draft adds, as [content type id, pk]: they exist only in the draft, and
+    # publishing refuses if the database has since given one of those ids to another row.
+    added = models.JSONField(default=list)
+    saved_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id"], name="one_draft_per_page")
+        ]
+
+    def __str__(self):
+        return f"draft of {self.content_type.model} {self.object_id}"

@@ -1,7 +1,14 @@
 from django.contrib import admin
-from reversion.admin import VersionAdmin
 
-from apps.core.admin import IdsInRange, MarkdownPreviewMedia, publish, rendered_preview, unpublish
+from apps.core.admin import (
+    DraftWhileLive,
+    HistoryAdmin,
+    IdsInRange,
+    MarkdownPreviewMedia,
+    publish,
+    rendered_preview,
+    unpublish,
+)
 from apps.lessons.models import (
     ComparisonCell,
     ComparisonDimension,
@@ -14,7 +21,7 @@ from apps.lessons.models import (
 
 
 @admin.register(Theory)
-class TheoryAdmin(MarkdownPreviewMedia, VersionAdmin):
+class TheoryAdmin(DraftWhileLive, MarkdownPreviewMedia, HistoryAdmin):
     list_display = ["title", "slug", "status", "order"]
     list_filter = ["status"]
     search_fields = ["title", "thesis", "body"]
@@ -25,7 +32,7 @@ class TheoryAdmin(MarkdownPreviewMedia, VersionAdmin):
 
 
 @admin.register(Lesson)
-class LessonAdmin(MarkdownPreviewMedia, VersionAdmin):
+class LessonAdmin(DraftWhileLive, MarkdownPreviewMedia, HistoryAdmin):
     list_display = ["order", "title", "theory", "status", "reading_minutes"]
     list_display_links = ["title"]
     list_filter = ["status", "theory"]
@@ -39,7 +46,7 @@ class LessonAdmin(MarkdownPreviewMedia, VersionAdmin):
 
 
 @admin.register(GlossaryTerm)
-class GlossaryTermAdmin(MarkdownPreviewMedia, VersionAdmin):
+class GlossaryTermAdmin(DraftWhileLive, MarkdownPreviewMedia, HistoryAdmin):
     list_display = ["term", "slug", "status"]
     list_filter = ["status"]
     search_fields = ["term", "definition"]
@@ -51,7 +58,7 @@ class GlossaryTermAdmin(MarkdownPreviewMedia, VersionAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(IdsInRange, VersionAdmin):
+class SourceAdmin(IdsInRange, HistoryAdmin):
     list_display = ["authors", "year", "title", "kind"]
     list_filter = ["kind"]
     search_fields = ["authors", "title", "key"]
@@ -63,7 +70,7 @@ class ComparisonCellInline(IdsInRange, admin.StackedInline):
 
 
 @admin.register(ComparisonDimension)
-class ComparisonDimensionAdmin(MarkdownPreviewMedia, VersionAdmin):
+class ComparisonDimensionAdmin(MarkdownPreviewMedia, HistoryAdmin):
     list_display = ["order", "title", "status"]
     list_display_links = ["title"]
     list_filter = ["status"]

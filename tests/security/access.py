@@ -380,6 +380,18 @@ def _model_admin_checks(route: Route, staff_only: dict) -> dict[str, Check]:
     root = allowed
     if (app_label, model_name, action) in NOT_ADDABLE:
         carol = root = 403
+    if route.name and "_draft_" in route.name:
+        # The world's pages have no draft (tests/core/test_drafts.py makes one): nothing to
+        # preview; publishing and discarding are posts that change nothing and go back.
+        draft = {"preview": 404, "publish": 405, "discard": 405}[action]
+        post = {**staff_only, "carol": 302, "root": 302} if action != "preview" else None
+        return {
+            "": Check(
+                get={**staff_only, "carol": draft, "root": draft},
+                post=post,
+                kwargs=lambda w: {"object_id": _sample(model, w).pk},
+            )
+        }
 
     def kwargs(w):
         obj = _sample(model, w)

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from apps.cases import content_files as case_files
 from apps.cases.models import Case
+from apps.core.admin import record_revisions
 from apps.core.content_files import ContentError, check_links
 from apps.core.page_cache import bump_content_version
 from apps.lab import content_files as lab_files
@@ -33,6 +34,7 @@ class Command(BaseCommand):
                 lab_files.load(content_dir, documents)
                 quizzes = load_quizzes(content_dir, documents, warnings)
                 check_links(documents, link_targets())
+                record_revisions("Loaded from the content files")
         except ContentError as exc:
             raise CommandError(f"Nothing was loaded. {exc}") from exc
         # Saves bumped it inside the transaction; pages rendered before it committed, and
