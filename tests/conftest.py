@@ -47,7 +47,7 @@ FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 # The longest tests, started first so that neither core waits on one of them at the end.
-LONGEST = ("test_axe.py", "test_csp_crawl.py", "test_slow_clients.py")
+LONGEST = ("test_axe.py", "test_slow_clients.py")
 
 
 def pytest_collection_modifyitems(config, items):
