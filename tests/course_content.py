@@ -7,6 +7,7 @@ anything else they write.
 """
 
 from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection
@@ -43,14 +44,40 @@ def load_course_content() -> None:
 
 def _record() -> list[tuple]:
     """(model, field names, rows) for every content model with rows, each model after the
-    models it points to and its rows in id order, so they can be inserted back as they are."""
+    models it points to and its rows in id order, so they can be inserted back as they are.
+    A content type is kept by its natural key: a flush (live-server tests) empties that
+    table, and the types come back with new ids."""
     recorded = []
     for model in _in_dependency_order(_content_models()):
         names = [field.attname for field in model._meta.concrete_fields]
         rows = list(model._base_manager.order_by("pk").values_list(*names))
         if rows:
-            recorded.append((model, names, rows))
+            typed = [i for i, f in enumerate(model._meta.concrete_fields) if _is_type(f)]
+            rows = [_swap(row, typed, lambda pk: _natural_key(pk)) for row in rows]
+            recorded.append((model, names, rows, typed))
     return recorded
+
+
+def _is_type(field) -> bool:
+    return field.related_model is ContentType
+
+
+def _natural_key(pk):
+    return None if pk is None else ContentType.objects.get_for_id(pk).natural_key()
+
+
+def _type_id(key):
+    # get_for_model makes the type again when a flush has removed it.
+    return None if key is None else ContentType.objects.get_for_model(apps.get_model(*key)).pk
+
+
+def _swap(row: tuple, positions: list[int], convert) -> tuple:
+    if not positions:
+        return row
+    row = list(row)
+    for i in positions:
+        row[i] = convert(row[i])
+    return tuple(row)
 
 
 def _in_dependency_order(models: list) -> list:
@@ -72,12 +99,13 @@ def _in_dependency_order(models: list) -> list:
 
 def _copy_back(recorded: list[tuple]) -> None:
     # Foreign keys are checked at commit on PostgreSQL and SQLite alike, so order is free.
-    for model, names, rows in recorded:
+    ContentType.objects.clear_cache()  # the table may have been emptied since
+    for model, names, rows, typed in recorded:
         model._base_manager.bulk_create(
-            [model(**dict(zip(names, row, strict=True))) for row in rows]
+            [model(**dict(zip(names, _swap(row, typed, _type_id), strict=True))) for row in rows]
         )
     # The ids were given explicitly; move each sequence past them so later inserts fit.
-    models = [model for model, _, _ in recorded]
+    models = [model for model, *_ in recorded]
     with connection.cursor() as cursor:
         for statement in connection.ops.sequence_reset_sql(no_style(), models):
             cursor.execute(statement)
