@@ -20,10 +20,12 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
+    Sum,
     Value,
     When,
 )
 
+from apps.quizzes.kinds import SPECS
 from apps.quizzes.models import Attempt, Question, Quiz, Response
 from apps.quizzes.services import close_overdue_attempts
 
@@ -131,3 +133,18 @@ def kept_grades(user, quizzes) -> dict[int, float]:
 def kept_grade(user, quiz: Quiz) -> float | None:
     """The student's grade for the quiz: highest, last or average attempt percentage."""
     return kept_grades(user, [quiz]).get(quiz.pk)
+
+
+def quiz_points(quiz_ids) -> dict[int, int]:
+    """{quiz id: the points its current questions are worth}, in one query; a quiz
+    without scored questions is worth 0."""
+    scored = [spec.value for spec in SPECS if spec.scored]
+    rows = (
+        Question.objects.current()
+        .filter(quiz_id__in=quiz_ids, kind__in=scored)
+        .order_by()
+        .values("quiz")
+        .annotate(points=Sum("points"))
+    )
+    found = {r["quiz"]: r["points"] for r in rows}
+    return {pk: found.get(pk, 0) for pk in quiz_ids}

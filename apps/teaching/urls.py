@@ -1,6 +1,15 @@
 from django.urls import path
 
-from apps.teaching.views import classes, gift, grading, preview, questions, quizzes, statistics
+from apps.teaching.views import (
+    classes,
+    gift,
+    gradebook,
+    grading,
+    preview,
+    questions,
+    quizzes,
+    statistics,
+)
 
 app_name = "teach"
 urlpatterns = [
@@ -57,8 +66,20 @@ urlpatterns = [
         classes.assignment_delete,
         name="assignment_delete",
     ),
-    path("classes/<int:class_id>/gradebook/", classes.class_gradebook, name="gradebook"),
-    path("classes/<int:class_id>/gradebook.csv", classes.class_gradebook_csv, name="gradebook_csv"),
+    path(
+        "classes/<int:class_id>/assignments/<int:assignment_id>/gradebook/",
+        gradebook.assignment_gradebook,
+        name="assignment_gradebook",
+    ),
+    path(
+        "classes/<int:class_id>/assignments/<int:assignment_id>/gradebook.csv",
+        gradebook.assignment_gradebook_csv,
+        name="assignment_gradebook_csv",
+    ),
+    path("classes/<int:class_id>/gradebook/", gradebook.class_gradebook, name="gradebook"),
+    path(
+        "classes/<int:class_id>/gradebook.csv", gradebook.class_gradebook_csv, name="gradebook_csv"
+    ),
     path("grading/", grading.grading_queue, name="grading"),
     path("grading/<int:response_id>/", grading.grade_essay, name="grade_essay"),
 ]

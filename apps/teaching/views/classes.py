@@ -1,4 +1,4 @@
-"""Classes: roster, join codes, assignments, the gradebook."""
+"""Classes: roster, join codes, assignments."""
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -10,7 +10,6 @@ from apps.classes import services as class_services
 from apps.classes.models import Class
 from apps.core.dates import when
 from apps.quizzes.models import Quiz
-from apps.teaching import gradebook
 from apps.teaching.forms import (
     AssignmentForm,
     ClassForm,
@@ -167,45 +166,3 @@ def assignment_delete(request: HttpRequest, class_id: int, assignment_id: int) -
     class_services.unassign(assignment)
     status = f"“{assignment.quiz.title}” is no longer assigned (attempts are kept)."
     return _class_changed(request, klass, "assignments", status)
-
-
-def _sort_header(key: str, label: str, sort: str, descending: bool) -> dict:
-    """A column header's link: the sorted column flips its direction, others sort
-    ascending first."""
-    current = key == sort
-    direction = "asc" if current and descending else "desc" if current else "asc"
-    return {
-        "label": label,
-        "url": f"?sort={key}&dir={direction}",
-        "aria_sort": ("descending" if descending else "ascending") if current else "",
-        "next": "descending" if direction == "desc" else "ascending",
-    }
-
-
-@teacher_required
-@require_GET
-def class_gradebook(request: HttpRequest, class_id: int) -> HttpResponse:
-    """Students × assigned quizzes; ?sort=name|q<assignment id>&dir=asc|desc."""
-    klass = get_class_for_user(request, class_id)
-    book = gradebook.build(klass, timezone.now())
-    descending = request.GET.get("dir") == "desc"
-    sort = gradebook.sort_rows(book, request.GET.get("sort", "name"), descending)
-    columns = [("name", "Student")] + [(f"q{a.pk}", a.quiz.title) for a in book.assignments]
-    context = {
-        "klass": klass,
-        "book": book,
-        "headers": [_sort_header(key, label, sort, descending) for key, label in columns],
-    }
-    return render(request, "teach/gradebook.html", context)
-
-
-@teacher_required
-@require_GET
-def class_gradebook_csv(request: HttpRequest, class_id: int) -> HttpResponse:
-    klass = get_class_for_user(request, class_id)
-    book = gradebook.build(klass, timezone.now())
-    gradebook.sort_rows(book, "name", False)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="gradebook-{klass.pk}.csv"'
-    gradebook.write_csv(book, response)
-    return response
