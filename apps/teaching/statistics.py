@@ -12,13 +12,17 @@ old and new wording are never mixed:
   the rest of the test (the attempt's total minus this item), as a percentage; Moodle
   flags items below 20% as discriminating weakly, and a negative one means stronger
   students did worse on it;
-* for choice questions, how often each option was picked.
+* for choice questions, how often each option was picked;
+* for short-answer and numerical questions, the most common answers typed (grouped as
+  grading reads them: case and spacing aside for words, by value for numbers), each
+  with how often it was given and the credit it earned.
 
 The functions at the top are pure (plain numbers in, numbers out) and tested against
 numbers worked out by hand. `quiz_statistics` runs a fixed handful of aggregate queries,
 however many attempts and questions there are.
 """
 
+import csv
 import math
 import statistics
 from collections import Counter
@@ -27,7 +31,9 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, F, FloatField, OuterRef, Sum, Value
 from django.db.models.functions import Coalesce
 
+from apps.core.spreadsheet import neutralise
 from apps.quizzes.grades import percent_expression
+from apps.quizzes.grading import normalise_text, parse_number
 from apps.quizzes.kinds import SPECS
 from apps.quizzes.models import Attempt, Choice, Question, Quiz, Response
 
@@ -35,6 +41,9 @@ Kind = Question.Kind
 WEAK_DISCRIMINATION = 20.0  # percent, as Moodle's report marks it
 BINS = 10
 PICKED_KINDS = tuple(spec.value for spec in SPECS if spec.lists_choices)
+# Typed and graded on the spot: short answers and numbers (an essay is read, not counted).
+TYPED_KINDS = tuple(spec.value for spec in SPECS if spec.typed_length and spec.grades_itself)
+COMMON_ANSWERS = 10  # typed answers listed per question; the rest are counted together
 
 
 # --------------------------------------------------------------------------------------
@@ -155,6 +164,69 @@ def option_counts(answers: Counter) -> Counter:
     return picked
 
 
+@dataclass(frozen=True)
+class TypedAnswer:
+    """One answer as students typed it (its most common spelling), how many gave it, and
+    the credit it earned, as a percentage of the question's points."""
+
+    text: str
+    count: int
+    percent: float
+    credit: float | None
+
+
+@dataclass(frozen=True)
+class TypedAnswers:
+    common: list[TypedAnswer]
+    others: int  # answers given outside the most common ones
+    other_kinds: int  # how many different answers those were
+
+
+def answer_key(kind: str, text: str) -> str:
+    """What makes two typed answers the same one: grading's reading of them (a number by
+    its value, so 1853, 1853.0 and 1 853 are one answer; words case and spacing aside)."""
+    if kind == Kind.NUMERICAL:
+        number = parse_number(text)
+        if number is not None:
+            return f"{number.normalize():f}"
+    return normalise_text(text)
+
+
+def typed_answers(
+    kind: str,
+    given: list[tuple[str, int, float | None]],
+    attempts: int,
+    limit: int = COMMON_ANSWERS,
+) -> TypedAnswers:
+    """The `limit` most common answers from (text, count, summed credit fraction) rows,
+    most given first (ties alphabetically); blank answers are left out."""
+    counts: Counter = Counter()
+    credit: Counter = Counter()
+    graded: Counter = Counter()
+    spellings: dict[str, Counter] = {}
+    for text, count, fractions in given:
+        if not isinstance(text, str) or not text.strip():
+            continue
+        key = answer_key(kind, text)
+        counts[key] += count
+        spellings.setdefault(key, Counter())[text.strip()] += count
+        if fractions is not None:
+            credit[key] += fractions
+            graded[key] += count
+    order = sorted(counts, key=lambda k: (-counts[k], k))
+    common = [
+        TypedAnswer(
+            text=min(spellings[k].items(), key=lambda item: (-item[1], item[0]))[0],
+            count=counts[k],
+            percent=100 * counts[k] / attempts if attempts else 0.0,
+            credit=100 * credit[k] / graded[k] if graded[k] else None,
+        )
+        for k in order[:limit]
+    ]
+    rest = order[limit:]
+    return TypedAnswers(common, sum(counts[k] for k in rest), len(rest))
+
+
 # --------------------------------------------------------------------------------------
 # From the database
 
@@ -175,6 +247,7 @@ class ItemStat:
     discrimination: float | None
     flag: str
     options: list[OptionStat] = field(default_factory=list)
+    typed: TypedAnswers | None = None
 
 
 @dataclass
@@ -227,6 +300,14 @@ def quiz_statistics(quiz: Quiz, attempts) -> QuizStatistics:
     )
     for row in answers:
         picks.setdefault(row["question"], Counter())[_jsonable_key(row["answer"])] += row["n"]
+    typed: dict[int, list] = {}
+    given = (
+        responses.filter(question__kind__in=TYPED_KINDS, answer__isnull=False)
+        .values("question", "answer")
+        .annotate(n=Count("pk"), credit=Sum("fraction"))
+    )
+    for row in given:
+        typed.setdefault(row["question"], []).append((row["answer"], row["n"], row["credit"]))
     questions = Question.objects.filter(pk__in=sums).prefetch_related("choices")
     items = []
     for question in sorted(questions, key=lambda q: (q.position, q.version, q.pk)):
@@ -246,6 +327,8 @@ def quiz_statistics(quiz: Quiz, attempts) -> QuizStatistics:
                 OptionStat(c, counted[c.pk], 100 * counted[c.pk] / item_sums.n)
                 for c in question.choice_list
             ]
+        if question.kind in TYPED_KINDS:
+            item.typed = typed_answers(question.kind, typed.get(question.pk, []), item_sums.n)
         items.append(item)
     return QuizStatistics(summarise_scores(percents), items, waiting.count())
 
@@ -295,3 +378,41 @@ def histogram_chart(bins: list[Bin], width: int = 640, height: int = 240) -> His
     description = "; ".join(f"{b.label}: {b.count}" for b in bins)
     baseline = top + plot_height
     return HistogramChart(width, height, baseline, baseline + 22, bars, description)
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:.1f}"
+
+
+def write_csv(stats: QuizStatistics, out) -> None:
+    """The statistics as a spreadsheet (UTF-8 with a byte-order mark): a row per question
+    with its figures, each followed by a row per option picked or answer typed; the
+    score summary first. Standard deviations are in percentage points."""
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    scores = stats.scores
+    writer.writerow(["Attempts", "Mean (%)", "Median (%)", "SD (percentage points)",
+                     "Awaiting essay grading"])  # fmt: skip
+    writer.writerow([str(scores.count), _number(scores.mean), _number(scores.median),
+                     _number(scores.standard_deviation), str(stats.awaiting_grading)])  # fmt: skip
+    writer.writerow([])
+    writer.writerow(["Position", "Question", "Version", "Kind", "Attempts", "Facility (%)",
+                     "SD (percentage points)", "Discrimination (%)", "Flag", "Answer",
+                     "Times given", "Given (%)", "Credit (%)"])  # fmt: skip
+    for item in stats.items:
+        q = item.question
+        label = neutralise(q.title or q.text)
+        head = [str(q.position), label, str(q.version)]
+        writer.writerow([*head, q.get_kind_display(), str(item.attempts), _number(item.facility),
+                         _number(item.standard_deviation), _number(item.discrimination),
+                         item.flag, "", "", "", ""])  # fmt: skip
+        answers = [(o.choice.text, o.count, o.percent, 100 * o.choice.fraction)
+                   for o in item.options]  # fmt: skip
+        if item.typed:
+            answers += [(a.text, a.count, a.percent, a.credit) for a in item.typed.common]
+            if item.typed.others:
+                others = f"{item.typed.other_kinds} other answers"
+                answers.append((others, item.typed.others, None, None))
+        for text, count, percent, credit in answers:
+            writer.writerow([*head, "", "", "", "", "", "", neutralise(text), str(count),
+                             _number(percent), _number(credit)])  # fmt: skip

@@ -22,6 +22,11 @@ urlpatterns = [
     path("quizzes/<int:quiz_id>/import/", gift.quiz_import, name="quiz_import"),
     path("quizzes/<int:quiz_id>/export/", gift.quiz_export, name="quiz_export"),
     path("quizzes/<int:quiz_id>/statistics/", statistics.quiz_statistics, name="quiz_statistics"),
+    path(
+        "quizzes/<int:quiz_id>/statistics.csv",
+        statistics.quiz_statistics_csv,
+        name="quiz_statistics_csv",
+    ),
     path("quizzes/<int:quiz_id>/questions/new/", questions.question_create, name="question_create"),
     path(
         "quizzes/<int:quiz_id>/questions/<int:question_id>/",

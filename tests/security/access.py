@@ -253,7 +253,8 @@ TEACH_OBJECTS: dict[str, Callable[[World], object]] = {
     "response_id": lambda w: w.essay.pk,
 }
 # What an instructor may do with a course quiz they do not own (Quiz.teachable_by).
-TEACHABLE = {"teach:quiz_preview", "teach:quiz_copy", "teach:quiz_export", "teach:quiz_statistics"}
+TEACHABLE = {"teach:quiz_preview", "teach:quiz_copy", "teach:quiz_export", "teach:quiz_statistics",
+             "teach:quiz_statistics_csv"}  # fmt: skip
 OWNER_OK = one_of(200, 302, 400, 405)
 
 

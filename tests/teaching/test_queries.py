@@ -83,6 +83,7 @@ def pages(quiz, klass) -> dict[str, str]:
         "statistics": reverse("teach:quiz_statistics", args=[quiz.pk]),
         "statistics per class": reverse("teach:quiz_statistics", args=[quiz.pk])
         + f"?class={klass.pk}",
+        "statistics csv": reverse("teach:quiz_statistics_csv", args=[quiz.pk]),
         "grading queue": reverse("teach:grading"),
     }
 

@@ -30,6 +30,8 @@ with S the sums of products of deviations from the means.
 Options of Q1: Realism picked 3 times (75%), Collective security once (25%), Regimes never.
 """
 
+import csv
+import io
 import math
 
 import pytest
@@ -110,6 +112,32 @@ def test_discrimination_is_undefined_when_everyone_scores_the_same():
     assert statistics.discrimination_flag(None) == ""
 
 
+def test_typed_answers_group_as_grading_reads_them_most_common_first():
+    given = [
+        ("The League", 2, 2.0),
+        ("the  league ", 1, 1.0),
+        ("Concert", 3, 0.0),
+        ("", 4, 0.0),  # blank answers are not an answer
+        ("UN", 1, None),  # not graded yet: counted, but no credit
+    ]
+    found = statistics.typed_answers("short", given, attempts=10, limit=2)
+    assert [(a.text, a.count, a.percent, a.credit) for a in found.common] == [
+        ("Concert", 3, 30.0, 0.0),
+        ("The League", 3, 30.0, 100.0),
+    ]
+    assert (found.others, found.other_kinds) == (1, 1)
+
+
+def test_typed_numbers_group_by_value():
+    given = [("1853", 1, 1.0), ("1853.0", 1, 1.0), ("1 853", 1, 1.0), ("1854", 2, 0.0),
+             ("eighteen", 1, 0.0)]  # fmt: skip
+    found = statistics.typed_answers("numerical", given, attempts=6)
+    assert [(a.text, a.count) for a in found.common] == [
+        ("1 853", 3), ("1854", 2), ("eighteen", 1),
+    ]  # fmt: skip
+    assert found.others == 0
+
+
 def test_option_counts_expand_multiple_response_answers():
     picked = statistics.option_counts({7: 2, (7, 8): 3, (9,): 1, None: 4})
     assert picked == {7: 5, 8: 3, 9: 1}
@@ -168,7 +196,8 @@ def test_the_page_shows_the_numbers_flags_and_a_histogram_with_a_table(ingrid, q
     )
     assert '<title id="histogram-title">' in html and "60–70%: 2" in html
     assert '<th scope="row">60–70%</th><td class="num">2</td>' in html
-    for text in ("66.7%", "27.2 points", "75.0%", "33.3%", "-52.2%", "⚠ Negative", "▽ Weak"):
+    assert '27.2 <span class="stat-unit">percentage points</span>' in html
+    for text in ("66.7%", "75.0%", "33.3%", "-52.2%", "⚠ Negative", "▽ Weak"):
         assert text in html, text
 
 
@@ -209,3 +238,67 @@ def test_an_instructor_counts_a_course_quiz_only_for_their_own_students(ingrid, 
     stats = statistics.quiz_statistics(course, Attempt.objects.taught_by(ingrid))
     assert stats.scores.count == 2
     assert math.isclose(stats.scores.mean, (100 + 200 / 3) / 2)
+
+
+TYPED = """\
+::Word:: Which body did the Wilsonians want? {=League of Nations =%50%League#Half: which league?}
+
+::Year:: When did the Crimean War begin? {#1853:0}
+"""
+TYPED_ANSWERS = [
+    {"Word": "League of Nations", "Year": "1853"},
+    {"Word": "league of  nations", "Year": "1853.0"},
+    {"Word": "League", "Year": "1854"},
+    {"Word": "=cmd|' /C calc'!A0", "Year": "1854"},
+]
+
+
+@pytest.fixture
+def typed_quiz(ingrid):
+    quiz = quiz_from_gift(TYPED, slug="typed", owner=ingrid)
+    for n, answers in enumerate(TYPED_ANSWERS):
+        answered(quiz, make_user(f"typist-{n}"), answers)
+    return quiz
+
+
+def test_the_most_common_typed_answers_are_listed_with_counts_and_credit(ingrid, typed_quiz):
+    stats = statistics.quiz_statistics(typed_quiz, Attempt.objects.taught_by(ingrid))
+    items = by_title(stats)
+    word = [(a.text, a.count, a.credit) for a in items["Word"].typed.common]
+    assert word == [("League of Nations", 2, 100.0), ("=cmd|' /C calc'!A0", 1, 0.0),
+                    ("League", 1, 50.0)]  # fmt: skip
+    year = [(a.text, a.count, a.credit) for a in items["Year"].typed.common]
+    assert year == [("1853", 2, 100.0), ("1854", 2, 0.0)]
+    page = client_for(ingrid).get(reverse("teach:quiz_statistics", args=[typed_quiz.pk]))
+    html = page.content.decode()
+    assert "Most common answers to question 1" in html
+    assert '<code class="typed-answer">League of Nations</code>' in html
+
+
+def test_the_csv_holds_the_scores_items_and_answers_without_formulas(ingrid, typed_quiz):
+    klass = make_class(ingrid, quizzes=[typed_quiz])
+    url = reverse("teach:quiz_statistics_csv", args=[typed_quiz.pk])
+    response = client_for(ingrid).get(url, {"class": klass.pk})
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="statistics-typed-class-{klass.pk}.csv"'
+    )
+    body = response.content.decode()
+    assert body.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(body.removeprefix("\ufeff"))))
+    assert rows[0][3] == "SD (percentage points)"
+    assert rows[1][0] == "0"  # nobody in the class has answered
+    everyone = client_for(ingrid).get(url).content.decode().removeprefix("\ufeff")
+    rows = list(csv.reader(io.StringIO(everyone)))
+    # Scores 100, 100, 25 (half of Word), 0: mean 56.25, median 62.5.
+    assert rows[1][:3] == ["4", "56.2", "62.5"]
+    assert rows[3][6] == "SD (percentage points)"
+    answers = [r[9:13] for r in rows[4:] if r[1] == "Word" and r[9]]
+    assert answers == [["League of Nations", "2", "50.0", "100.0"],
+                       ["'=cmd|' /C calc'!A0", "1", "25.0", "0.0"],
+                       ["League", "1", "25.0", "50.0"]]  # fmt: skip
+
+
+def test_statistics_csv_of_another_instructors_class_is_not_found(ingrid, typed_quiz):
+    other = make_class(make_user("ines", None), name="Not hers")
+    url = reverse("teach:quiz_statistics_csv", args=[typed_quiz.pk])
+    assert client_for(ingrid).get(url, {"class": other.pk}).status_code == 404

@@ -1,4 +1,4 @@
-"""Item statistics."""
+"""Item statistics, on screen and as CSV."""
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET
 
 from apps.classes.models import Class
 from apps.quizzes import services as quiz_services
-from apps.quizzes.models import Attempt
+from apps.quizzes.models import Attempt, Quiz
 from apps.teaching import statistics
 from apps.teaching.views.access import (
     get_quiz_to_teach,
@@ -14,11 +14,10 @@ from apps.teaching.views.access import (
 )
 
 
-@teacher_required
-@require_GET
-def quiz_statistics(request: HttpRequest, quiz_id: int) -> HttpResponse:
-    """Statistics over every attempt the user teaches, or one class's (?class=ID)."""
-    quiz = get_quiz_to_teach(request, quiz_id)
+def _scope(request: HttpRequest, quiz: Quiz):
+    """(the classes the quiz is assigned to that the user teaches, the class ?class=ID
+    names or None, the attempts to count): every attempt the user teaches, or that
+    class's."""
     classes = Class.objects.taught_by(request.user).filter(assignments__quiz=quiz).distinct()
     attempts = Attempt.objects.taught_by(request.user)
     klass = None
@@ -29,6 +28,15 @@ def quiz_statistics(request: HttpRequest, quiz_id: int) -> HttpResponse:
             raise Http404("No such class") from exc
         attempts = attempts.filter(user__class_memberships__klass=klass)
     quiz_services.close_overdue_attempts(attempts.filter(quiz=quiz))
+    return classes, klass, attempts
+
+
+@teacher_required
+@require_GET
+def quiz_statistics(request: HttpRequest, quiz_id: int) -> HttpResponse:
+    """Statistics over every attempt the user teaches, or one class's (?class=ID)."""
+    quiz = get_quiz_to_teach(request, quiz_id)
+    classes, klass, attempts = _scope(request, quiz)
     stats = statistics.quiz_statistics(quiz, attempts)
     context = {
         "quiz": quiz,
@@ -39,3 +47,17 @@ def quiz_statistics(request: HttpRequest, quiz_id: int) -> HttpResponse:
         "weak": statistics.WEAK_DISCRIMINATION,
     }
     return render(request, "teach/statistics.html", context)
+
+
+@teacher_required
+@require_GET
+def quiz_statistics_csv(request: HttpRequest, quiz_id: int) -> HttpResponse:
+    """The same statistics, same scope (?class=ID), as a spreadsheet."""
+    quiz = get_quiz_to_teach(request, quiz_id)
+    _, klass, attempts = _scope(request, quiz)
+    stats = statistics.quiz_statistics(quiz, attempts)
+    scope = f"-class-{klass.pk}" if klass else ""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="statistics-{quiz.slug}{scope}.csv"'
+    statistics.write_csv(stats, response)
+    return response
