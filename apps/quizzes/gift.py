@@ -155,6 +155,9 @@ class GiftAnswer:
     tolerance: float = 0.0
     low: float | None = None
     high: float | None = None
+    # A misconception's slug: ``// [misconception:slug]`` on the line below the answer.
+    misconception: str = ""
+    line: int = field(default=0, compare=False)
 
 
 @dataclass
@@ -384,6 +387,7 @@ def _read_block(
     question = _read_question(content, warnings)
     question.category = category
     question.id, question.tags = _metadata("\n".join(comments) + "\n")
+    _tag_misconceptions(question, [(n, line) for n, line in block if line.startswith("//")])
     return category, question
 
 
@@ -638,7 +642,7 @@ class _AnswerReader:
         else:
             fraction, piece = self.weight(piece, line, 0.0)
         text, feedback = piece.partition("#")
-        answer = GiftAnswer(self.text(text), fraction, self.text(feedback))
+        answer = GiftAnswer(self.text(text), fraction, self.text(feedback), line=line)
         if not answer.text:
             raise GiftSyntaxError(line, f"expected the choice's text after '{marker}'")
         return answer
@@ -710,7 +714,7 @@ class _AnswerReader:
             line = inner.src.line_at(position)
             fraction, piece = self.weight(piece, line, 1.0)
             text, feedback = piece.partition("#")
-            answer = GiftAnswer(self.text(text), fraction, self.text(feedback))
+            answer = GiftAnswer(self.text(text), fraction, self.text(feedback), line=line)
             if not answer.text:
                 raise GiftSyntaxError(line, "expected the answer's text after '='")
             answers.append(answer)
@@ -739,7 +743,7 @@ class _AnswerReader:
     def numerical_answer(self, line: int, piece: _Seg) -> GiftAnswer:
         fraction, piece = self.weight(piece, line, 1.0)
         spec, feedback = piece.partition("#")
-        answer = GiftAnswer("", fraction, self.text(feedback))
+        answer = GiftAnswer("", fraction, self.text(feedback), line=line)
         # Moodle reads the number after unescaping, so "3\:0.1" is 3 ± 0.1 there too.
         number = self.text(spec)
         dots, colon = number.find(".."), number.find(":")
@@ -771,7 +775,7 @@ class _AnswerReader:
                 "expected '#' and feedback after '~' in a numerical answer, "
                 f"found {_preview(head.strip().chars)}",
             )
-        return GiftAnswer("*", 0.0, self.text(feedback))
+        return GiftAnswer("*", 0.0, self.text(feedback), line=others.line)
 
 
 def _metadata(comments: str) -> tuple[str, list[str]]:
@@ -788,6 +792,48 @@ def _metadata(comments: str) -> tuple[str, list[str]]:
         if tag:
             tags.append(tag)
     return idnumber, tags
+
+
+_MISCONCEPTION_RE = re.compile(r"\[misconception:([^\]]*)\]")
+_SLUG_RE = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
+
+
+def _tag_misconceptions(question: GiftQuestion, comments: list[tuple[int, str]]) -> None:
+    """Tag answers with the ``// [misconception:slug]`` markers among the comment lines:
+    each tags the answer that starts nearest above it (so a tagged answer has a line of
+    its own); in a true/false question, the wrong one wherever the marker is. Moodle reads
+    comment lines only for ``[id:]`` and ``[tag:]``, so it ignores these."""
+    for number, comment in comments:
+        for slug in _MISCONCEPTION_RE.findall(comment):
+            if not _SLUG_RE.fullmatch(slug):
+                raise GiftSyntaxError(
+                    number, f"expected a slug like a-regime-is-an-organisation, found {slug!r}"
+                )
+            answer = _answer_tagged_at(question, number)
+            if answer.fraction >= 1:
+                raise GiftSyntaxError(
+                    number, "a misconception tags a wrong answer, not a right one"
+                )
+            if answer.misconception:
+                raise GiftSyntaxError(number, "this answer already has a misconception")
+            answer.misconception = slug
+
+
+def _answer_tagged_at(question: GiftQuestion, number: int) -> GiftAnswer:
+    if question.kind == "truefalse":
+        return min(question.answers, key=lambda answer: answer.fraction)
+    if question.kind in ("description", "essay", "matching"):
+        raise GiftSyntaxError(number, f"a {question.kind} question has no answer to tag")
+    above = [answer for answer in question.answers if answer.line < number]
+    if not above:
+        raise GiftSyntaxError(number, "expected the answer it tags on the line above")
+    nearest = max(answer.line for answer in above)
+    answers = [answer for answer in above if answer.line == nearest]
+    if len(answers) > 1:
+        raise GiftSyntaxError(
+            number, "expected the answer it tags on a line of its own (several start above)"
+        )
+    return answers[0]
 
 
 def _find_bracketed(
@@ -934,7 +980,19 @@ def _write_metadata(question: GiftQuestion) -> list[str]:
         if not tag or _CONTROL_RE.search(tag) or "<" in tag or ">" in tag or "[id:" in tag:
             raise ValueError(f"GIFT cannot write the tag {_preview(tag)}")
         lines.append("// [tag:" + tag.replace("]", "\\]") + "]")
+    if question.kind == "truefalse":
+        # Both values share one line, so the wrong one's tag goes with the metadata.
+        lines += [_misconception(a).strip(_WS) for a in question.answers if a.misconception]
     return lines
+
+
+def _misconception(answer: GiftAnswer) -> str:
+    """The marker line below a tagged answer (empty for an untagged one)."""
+    if not answer.misconception:
+        return ""
+    if not _SLUG_RE.fullmatch(answer.misconception):
+        raise ValueError(f"GIFT cannot write the misconception {_preview(answer.misconception)}")
+    return f"\n\t// [misconception:{answer.misconception}]"
 
 
 def _general_feedback(question: GiftQuestion) -> str:
@@ -1002,7 +1060,10 @@ def _choice_items(question: GiftQuestion) -> list[str]:
         else:
             marker = f"~%{_percent(answer.fraction)}%"
         items.append(
-            marker + _field(answer.text, question.format) + _feedback(answer, question.format)
+            marker
+            + _field(answer.text, question.format)
+            + _feedback(answer, question.format)
+            + _misconception(answer)
         )
     return items
 
@@ -1012,6 +1073,9 @@ def _write_choice(question: GiftQuestion) -> str:
 
 
 def _write_missingword(question: GiftQuestion) -> str:
+    if any(answer.misconception for answer in question.answers):
+        # A tagged answer needs a line of its own for its marker.
+        return _multiline_block(question, _choice_items(question))
     # Inline, since the block sits inside a sentence.
     items = _choice_items(question)
     if question.general_feedback:
@@ -1033,7 +1097,11 @@ def _write_short(question: GiftQuestion) -> str:
         plain = answer.fraction == 1.0 and not answer.text.startswith("%")
         weight = "" if plain else f"%{_percent(answer.fraction)}%"
         items.append(
-            "=" + weight + _field(answer.text, question.format) + _feedback(answer, question.format)
+            "="
+            + weight
+            + _field(answer.text, question.format)
+            + _feedback(answer, question.format)
+            + _misconception(answer)
         )
     return _multiline_block(question, items)
 
@@ -1063,11 +1131,12 @@ def _write_numerical(question: GiftQuestion) -> str:
         else:
             # Moodle's own export writes the catch-all feedback as "~#..." at the end.
             if index == len(answers) - 1 and index > 0 and answer.fraction == 0.0:
-                items.append("~" + ("#" + _field(answer.feedback, fmt) if answer.feedback else ""))
+                feedback = "#" + _field(answer.feedback, fmt) if answer.feedback else ""
+                items.append("~" + feedback + _misconception(answer))
                 continue
             spec = "*"
         weight = "" if answer.fraction == 1.0 else f"%{_percent(answer.fraction)}%"
-        items.append("=" + weight + spec + _feedback(answer, fmt))
+        items.append("=" + weight + spec + _feedback(answer, fmt) + _misconception(answer))
     return _multiline_block(question, items, opener="{#")
 
 

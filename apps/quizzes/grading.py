@@ -104,12 +104,17 @@ def matches_pattern(pattern: str, typed: str) -> bool:
     return True
 
 
-def grade_short(choices, answer) -> Grade:
+def short_match(choices, answer):
+    """The answer that decides a typed short answer's grade: as in Moodle, the first in
+    the author's order whose pattern matches; None when none does or nothing was typed."""
     typed = normalise_text(_text(answer))
-    if not typed:
+    return next((c for c in choices if matches_pattern(c.text, typed)), None) if typed else None
+
+
+def grade_short(choices, answer) -> Grade:
+    if not normalise_text(_text(answer)):
         return UNANSWERED
-    # As in Moodle, the first accepted answer in the author's order that matches decides.
-    first = next((c for c in choices if matches_pattern(c.text, typed)), None)
+    first = short_match(choices, answer)
     if first is None:
         return Grade(0.0, "")
     return Grade(_clamp(first.fraction), first.feedback_html)
@@ -159,16 +164,23 @@ def numerical_accepts(choice, number: Decimal) -> bool:
     return abs(number - _decimal(choice.value)) <= _decimal(abs(choice.tolerance or 0.0))
 
 
+def numerical_match(choices, answer):
+    """The answer that decides a typed number's grade: as in Moodle, the first in the
+    author's order that accepts it; None when none does or it is not a number."""
+    number = parse_number(_text(answer))
+    if number is None:
+        return None
+    return next((c for c in choices if numerical_accepts(c, number)), None)
+
+
 def grade_numerical(choices, answer) -> Grade:
     typed = _text(answer)
     if not typed:
         return UNANSWERED
-    number = parse_number(typed)
-    if number is None:
+    if parse_number(typed) is None:
         hint = " Write it without commas, with a point for decimals." if "," in typed else ""
         return Grade(0.0, format_html("<p>“{}” is not a number we can read.{}</p>", typed, hint))
-    # As in Moodle, the first answer in the author's order that accepts the number decides.
-    first = next((c for c in choices if numerical_accepts(c, number)), None)
+    first = numerical_match(choices, answer)
     if first is None:
         return Grade(0.0, "")
     return Grade(_clamp(first.fraction), first.feedback_html)

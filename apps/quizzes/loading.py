@@ -1,5 +1,12 @@
 """Course quizzes as files: content/quizzes/quizzes.yaml and one <slug>.gift per quiz.
 
+misconceptions.yaml (optional) lists the misconceptions that wrong answers are tagged
+with, each with the lesson section that addresses it:
+
+    - slug: a-regime-is-an-organisation
+      statement: A regime is an international organisation with a headquarters.
+      section: /lessons/what-is-a-regime/#regimes-and-organizations
+
 quizzes.yaml is a list of entries, in course order:
 
     - slug: two-views-of-security
@@ -34,7 +41,7 @@ from apps.core.publishing import Status
 from apps.lessons.models import Lesson
 from apps.quizzes.gift import GiftAnswer, GiftQuestion, GiftSyntaxError, parse_gift, write_gift
 from apps.quizzes.lint import item_from_gift, quiz_warnings
-from apps.quizzes.models import Choice, Question, Quiz, TextFormat
+from apps.quizzes.models import Choice, Misconception, Question, Quiz, TextFormat
 from apps.quizzes.services import retire_question, save_question
 
 REQUIRED = ("slug", "title")
@@ -75,6 +82,7 @@ def load_quizzes(
     (path, explanation, line) to `documents`, when given, for the site-wide link check,
     and what the authoring lint says of each quiz to `warnings`.
     """
+    load_misconceptions(content_dir, documents)
     path = quizzes_dir(content_dir) / "quizzes.yaml"
     if not path.exists():
         return 0
@@ -120,6 +128,56 @@ def _entries(path: Path) -> list[tuple[dict, int]]:
     return entries
 
 
+MISCONCEPTION_KEYS = ("slug", "statement", "section")
+
+
+def load_misconceptions(content_dir: Path, documents: list | None = None) -> None:
+    """Upsert misconceptions.yaml by slug; one no longer listed is deleted (refused while
+    an answer is still tagged with it). Each section link joins `documents` for the
+    site-wide link check."""
+    path = quizzes_dir(content_dir) / "misconceptions.yaml"
+    if not path.exists():
+        return
+    data = read_yaml(path) or []
+    if not isinstance(data, list):
+        raise ContentError(path, 1, "expected a list of misconceptions")
+    text = path.read_text(encoding="utf-8")
+    listed = []
+    for index, entry in enumerate(data, start=1):
+        if not isinstance(entry, dict):
+            raise ContentError(path, 1, f"misconception {index} is not a mapping")
+        line = _line_of_slug(text, entry.get("slug"))
+        for key in MISCONCEPTION_KEYS:
+            if not isinstance(entry.get(key), str) or not entry[key].strip():
+                raise ContentError(path, line, f"misconception {index} has no '{key}'")
+        unknown = sorted(set(entry) - set(MISCONCEPTION_KEYS))
+        if unknown:
+            raise ContentError(path, line, f"unknown key '{unknown[0]}'")
+        if not entry["section"].startswith("/lessons/") or "#" not in entry["section"]:
+            raise ContentError(path, line, "section must be a lesson section: /lessons/slug/#id")
+        Misconception.objects.update_or_create(
+            slug=entry["slug"],
+            defaults={"statement": entry["statement"].strip(), "section": entry["section"]},
+        )
+        listed.append(entry["slug"])
+        if documents is not None:
+            documents.append((path, f"[section]({entry['section']})", line))
+    gone = Misconception.objects.exclude(slug__in=listed)
+    in_use = gone.filter(choices__isnull=False).values_list("slug", flat=True).first()
+    if in_use:
+        raise ContentError(
+            path, 1, f"'{in_use}' is no longer listed but answers are tagged with it"
+        )
+    gone.delete()
+
+
+def export_misconceptions(content_dir: Path) -> None:
+    rows = Misconception.objects.values_list(*MISCONCEPTION_KEYS)
+    entries = [dict(zip(MISCONCEPTION_KEYS, row, strict=True)) for row in rows]
+    if entries:
+        write_yaml(quizzes_dir(content_dir) / "misconceptions.yaml", entries)
+
+
 def _line_of_slug(text: str, slug) -> int:
     marker = f"slug: {slug}"
     at = text.find(marker)
@@ -162,6 +220,11 @@ def question_from_gift(gift: GiftQuestion, quiz: Quiz, position: int) -> tuple[Q
     for answer in gift.answers:
         if not -1 <= answer.fraction <= 1:
             raise ValueError(f"a weight of {answer.fraction:.0%} is outside -100%..100%")
+    tagged = {a.misconception for a in gift.answers if a.misconception}
+    if tagged:
+        known = set(Misconception.objects.filter(slug__in=tagged).values_list("slug", flat=True))
+        for slug in sorted(tagged - known):
+            raise ValueError(f"unknown misconception '{slug}'")
     question = Question(
         quiz=quiz,
         position=position,
@@ -184,6 +247,7 @@ def question_from_gift(gift: GiftQuestion, quiz: Quiz, position: int) -> tuple[Q
             tolerance=a.tolerance,
             low=a.low,
             high=a.high,
+            misconception_id=a.misconception or None,
         )
         for a in gift.answers
     ]
@@ -206,6 +270,7 @@ def question_to_gift(question: Question) -> GiftQuestion:
                 tolerance=c.tolerance,
                 low=c.low,
                 high=c.high,
+                misconception=c.misconception_id or "",
             )
             for c in question.choice_list
         ],
@@ -263,6 +328,7 @@ def sync_questions(quiz: Quiz, wanted: list[GiftQuestion], path: Path | str = ""
 def export_quizzes(content_dir: Path) -> None:
     """Write the course quizzes to quizzes.yaml and one .gift file each (canonical form)."""
     folder = quizzes_dir(content_dir)
+    export_misconceptions(content_dir)
     quizzes = (
         Quiz.objects.for_course()
         .select_related("lesson", "case")

@@ -326,6 +326,26 @@ class Question(models.Model):
         return self.responses.exists()
 
 
+class Misconception(models.Model):
+    """A mistaken belief a wrong answer reveals, and the lesson section that corrects it.
+    Course content (content/quizzes/misconceptions.yaml); answers are tagged with it by
+    slug, in the editor or in GIFT (`// [misconception:slug]` below the answer)."""
+
+    slug = models.SlugField(unique=True)
+    statement = models.CharField(
+        max_length=300, help_text="The mistaken belief, as a student might hold it."
+    )
+    section = models.CharField(
+        max_length=300, help_text="The lesson section that addresses it: /lessons/slug/#id."
+    )
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self):
+        return self.statement
+
+
 class Choice(models.Model):
     """An answer option: a choice, an accepted short or numerical answer, or a matching
     pair (left side in `text`, right side in `match_text`)."""
@@ -344,6 +364,16 @@ class Choice(models.Model):
     tolerance = models.FloatField(default=0.0)
     low = models.FloatField(null=True, blank=True)
     high = models.FloatField(null=True, blank=True)
+    # By slug, so the files and GIFT name it and choice.misconception_id needs no query.
+    misconception = models.ForeignKey(
+        Misconception,
+        to_field="slug",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="choices",
+        help_text="The mistaken belief that picking (or typing) this answer suggests.",
+    )
 
     class Meta:
         ordering = ["question", "position", "pk"]

@@ -289,7 +289,11 @@ def save_question(question: Question, choices: list[Choice] | None = None) -> Qu
     grade as they were answered). `question` becomes that new row.
     """
     if question.pk is not None and question.is_in_use():
-        previous = Question.objects.get(pk=question.pk)
+        previous = Question.objects.prefetch_related("choices").get(pk=question.pk)
+        if choices is not None and authored(previous, previous.choice_list) == authored(
+            question, choices
+        ):
+            return retag(previous, choices, question.position)
         Question.objects.filter(pk=previous.pk).update(current=False)
         if choices is None:
             choices = list(previous.choices.all())
@@ -312,6 +316,19 @@ def save_question(question: Question, choices: list[Choice] | None = None) -> Qu
     return question
 
 
+def retag(stored: Question, choices: list[Choice], position: int | None = None) -> Question:
+    """Copy the misconception tags of `choices` onto the stored question's, in order (and
+    its position, when given): a tag changes nothing a student sees, so it never makes a
+    new version, and answers already given count toward it."""
+    for old, new in zip(stored.choice_list, choices, strict=True):
+        old.misconception_id = new.misconception_id
+    Choice.objects.bulk_update(stored.choice_list, ["misconception"])
+    if position is not None and position != stored.position:
+        stored.position = position
+        Question.objects.filter(pk=stored.pk).update(position=position)
+    return stored
+
+
 @transaction.atomic
 def add_question(quiz: Quiz, question: Question, choices: list[Choice]) -> Question:
     """Append a new question to the quiz."""
@@ -327,7 +344,7 @@ def edit_question(question: Question, choices: list[Choice]) -> Question:
     its version, so statistics are not split for nothing."""
     stored = Question.objects.prefetch_related("choices").get(pk=question.pk)
     if authored(stored, stored.choice_list) == authored(question, choices):
-        return stored
+        return retag(stored, choices)
     return save_question(question, choices)
 
 

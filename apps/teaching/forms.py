@@ -14,7 +14,7 @@ from django.forms.utils import ErrorDict
 
 from apps.classes.models import Assignment, Class
 from apps.quizzes.gift import STANDARD_PERCENTS
-from apps.quizzes.models import BLANK, Choice, Question, Quiz
+from apps.quizzes.models import BLANK, Choice, Misconception, Question, Quiz
 
 Kind = Question.Kind
 
@@ -165,6 +165,9 @@ class TrueFalseForm(QuestionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["misconception"] = misconception_field(
+            misconceptions(), "Misconception behind the wrong answer"
+        )
         if self.instance.pk is not None:
             by_text = {c.text.lower(): c for c in self.instance.choice_list}
             if "true" in by_text and "false" in by_text:
@@ -173,19 +176,24 @@ class TrueFalseForm(QuestionForm):
                 )
                 self.initial.setdefault("feedback_true", by_text["true"].feedback)
                 self.initial.setdefault("feedback_false", by_text["false"].feedback)
+                tagged = by_text["true"].misconception_id or by_text["false"].misconception_id
+                self.initial.setdefault("misconception", tagged or "")
 
     def choices(self) -> list[Choice]:
         correct = self.cleaned_data["correct"]
+        wrong = self.cleaned_data["misconception"] or None
         return [
             Choice(
                 text="true",
                 fraction=1.0 if correct else 0.0,
                 feedback=self.cleaned_data["feedback_true"],
+                misconception_id=None if correct else wrong,
             ),
             Choice(
                 text="false",
                 fraction=0.0 if correct else 1.0,
                 feedback=self.cleaned_data["feedback_false"],
+                misconception_id=wrong if correct else None,
             ),
         ]
 
@@ -227,13 +235,32 @@ def credit_field(negative: bool, current: Decimal | None = None) -> forms.TypedC
     )
 
 
+def misconception_field(misconceptions: list[tuple[str, str]], label: str) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        required=False,
+        choices=[("", "None"), *misconceptions],
+        help_text="The mistaken belief this answer suggests; statistics count who chose it.",
+    )
+
+
+def misconceptions() -> list[tuple[str, str]]:
+    """(slug, statement) of every misconception, for the editor's menus."""
+    return list(Misconception.objects.values_list("slug", "statement"))
+
+
 class AnswerRowForm(Unsuffixed, forms.Form):
-    """One row of answers. Subclasses say which fields; a blank row is ignored."""
+    """One row of answers. Subclasses say which fields; a blank row is ignored. A row of
+    a kind whose wrong answers can reveal a misconception (`tags_misconception`) has a
+    menu to tag it with one."""
 
     negative_credit = False
+    tags_misconception = False
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, misconceptions=(), **kwargs):
         super().__init__(*args, **kwargs)
+        if self.tags_misconception:
+            self.fields["misconception"] = misconception_field(misconceptions, "Misconception")
         if "fraction" in self.base_fields:
             if self.is_bound:
                 current = _posted_percent(self.data.get(self.add_prefix("fraction")))
@@ -243,6 +270,15 @@ class AnswerRowForm(Unsuffixed, forms.Form):
             else:
                 current = None
             self.fields["fraction"] = credit_field(self.negative_credit, current)
+
+    def clean(self):
+        data = super().clean()
+        fraction = data.get("fraction")
+        if data.get("misconception") and fraction is not None and fraction >= 1:
+            self.add_error(
+                "misconception", "A right answer reveals no misconception: tag a wrong one."
+            )
+        return data
 
     def is_blank(self) -> bool:
         return not (self.cleaned_data.get("text") or "").strip()
@@ -265,6 +301,7 @@ def _text_field(label: str, required: bool = False) -> forms.CharField:
 
 
 class ChoiceRowForm(AnswerRowForm):
+    tags_misconception = True
     text = _text_field("Choice")
     fraction = forms.Field(required=False)
     feedback = _text_field("Feedback")
@@ -275,6 +312,7 @@ class MultipleChoiceRowForm(ChoiceRowForm):
 
 
 class ShortAnswerRowForm(AnswerRowForm):
+    tags_misconception = True
     text = _text_field("Accepted answer")
     fraction = forms.Field(required=False)
     feedback = _text_field("Feedback")
@@ -285,6 +323,7 @@ class ShortAnswerRowForm(AnswerRowForm):
 
 
 class NumberRowForm(AnswerRowForm):
+    tags_misconception = True
     value = forms.FloatField(label="Answer", required=False)
     tolerance = forms.FloatField(label="± tolerance", required=False, min_value=0)
     low = forms.FloatField(label="or from", required=False)
@@ -382,7 +421,12 @@ class AnswerRowFormSet(forms.BaseFormSet):
         self.rule(self.rows())
 
     def choices(self) -> list[Choice]:
-        return [form.to_choice() for form in self.rows()]
+        choices = []
+        for form in self.rows():
+            choice = form.to_choice()
+            choice.misconception_id = form.cleaned_data.get("misconception") or None
+            choices.append(choice)
+        return choices
 
 
 def _full_credit(rows, what: str) -> None:
@@ -477,10 +521,19 @@ class Editor:
                     # A new row earns nothing until the author says so (a bound select
                     # with no value would show, and then save, the first credit: 100%).
                     data[f"rows-{count}-fraction"] = "0"
-            return self.formset_class(0)(data, prefix="rows")
-        initial = [self.row.initial_for(c) for c in question.choice_list] if question else []
+            return self.formset_class(0)(data, prefix="rows", form_kwargs=self.form_kwargs())
+        initial = [
+            {**self.row.initial_for(c), "misconception": c.misconception_id or ""}
+            for c in (question.choice_list if question else [])
+        ]
         extra = max(self.new_rows - len(initial), 1)
-        return self.formset_class(extra)(initial=initial, prefix="rows")
+        return self.formset_class(extra)(
+            initial=initial, prefix="rows", form_kwargs=self.form_kwargs()
+        )
+
+    def form_kwargs(self) -> dict:
+        """The misconceptions, read once for all the rows."""
+        return {"misconceptions": misconceptions()} if self.row.tags_misconception else {}
 
 
 EDITORS: dict[str, Editor] = {

@@ -15,7 +15,9 @@ old and new wording are never mixed:
 * for choice questions, how often each option was picked;
 * for short-answer and numerical questions, the most common answers typed (grouped as
   grading reads them: case and spacing aside for words, by value for numbers), each
-  with how often it was given and the credit it earned.
+  with how often it was given and the credit it earned;
+* per misconception that the quiz's answers are tagged with, how many students chose an
+  answer revealing it, out of those who answered a question offering it.
 
 The functions at the top are pure (plain numbers in, numbers out) and tested against
 numbers worked out by hand. `quiz_statistics` runs a fixed handful of aggregate queries,
@@ -33,9 +35,9 @@ from django.db.models.functions import Coalesce
 
 from apps.core.spreadsheet import neutralise
 from apps.quizzes.grades import percent_expression
-from apps.quizzes.grading import normalise_text, parse_number
+from apps.quizzes.grading import normalise_text, numerical_match, parse_number, short_match
 from apps.quizzes.kinds import SPECS
-from apps.quizzes.models import Attempt, Choice, Question, Quiz, Response
+from apps.quizzes.models import Attempt, Choice, Misconception, Question, Quiz, Response
 
 Kind = Question.Kind
 WEAK_DISCRIMINATION = 20.0  # percent, as Moodle's report marks it
@@ -227,6 +229,40 @@ def typed_answers(
     return TypedAnswers(common, sum(counts[k] for k in rest), len(rest))
 
 
+def picked_ids(answer) -> set[int]:
+    """The choice ids a stored answer picked (one, or a list for multiple response)."""
+    ids = answer if isinstance(answer, list) else [answer]
+    return {i for i in ids if isinstance(i, int) and not isinstance(i, bool)}
+
+
+# Typed kinds: the answer that decided the grade is the one a student "chose".
+TYPED_MATCHERS = {Kind.SHORT: short_match, Kind.NUMERICAL: numerical_match}
+
+
+def chosen_choices(question: Question, answer) -> list[Choice]:
+    """The question's answers a response chose: the options it picked, or the accepted
+    (or tagged wrong) answer that its typed text matched."""
+    if question.kind in TYPED_MATCHERS:
+        match = TYPED_MATCHERS[question.kind](question.choice_list, answer)
+        return [match] if match is not None else []
+    ids = picked_ids(answer)
+    return [c for c in question.choice_list if c.pk in ids]
+
+
+def count_misconceptions(answers) -> dict[str, tuple[int, int]]:
+    """{slug: (students who chose it, students offered it)} from (student, slugs the
+    question offers, slugs of the answers chosen) triples: each student counts once per
+    misconception, however many questions or attempts show it."""
+    chose: dict[str, set] = {}
+    offered: dict[str, set] = {}
+    for student, offers, chosen in answers:
+        for slug in offers:
+            offered.setdefault(slug, set()).add(student)
+        for slug in chosen:
+            chose.setdefault(slug, set()).add(student)
+    return {slug: (len(chose.get(slug, ())), len(who)) for slug, who in offered.items()}
+
+
 # --------------------------------------------------------------------------------------
 # From the database
 
@@ -251,10 +287,23 @@ class ItemStat:
 
 
 @dataclass
+class MisconceptionStat:
+    misconception: Misconception
+    students: int  # chose an answer tagged with it
+    answered: int  # answered a question that offers such an answer
+    questions: list[Question]
+
+    @property
+    def percent(self) -> float:
+        return 100 * self.students / self.answered if self.answered else 0.0
+
+
+@dataclass
 class QuizStatistics:
     scores: ScoreSummary
     items: list[ItemStat]
     awaiting_grading: int
+    misconceptions: list[MisconceptionStat] = field(default_factory=list)
 
 
 def graded_attempts(attempts, quiz: Quiz):
@@ -330,7 +379,46 @@ def quiz_statistics(quiz: Quiz, attempts) -> QuizStatistics:
         if question.kind in TYPED_KINDS:
             item.typed = typed_answers(question.kind, typed.get(question.pk, []), item_sums.n)
         items.append(item)
-    return QuizStatistics(summarise_scores(percents), items, waiting.count())
+    misconceptions = misconception_statistics(questions, responses)
+    return QuizStatistics(summarise_scores(percents), items, waiting.count(), misconceptions)
+
+
+def misconception_statistics(questions, responses) -> list[MisconceptionStat]:
+    """Per misconception among the questions' tagged answers, most chosen first; two
+    queries however many students answered."""
+    offering = {q.pk: q for q in questions if any(c.misconception_id for c in q.choice_list)}
+    if not offering:
+        return []
+    answers = (
+        responses.filter(question__in=offering, answer__isnull=False)
+        .exclude(answer="")
+        .values_list("attempt__user", "question", "answer")
+    )
+    triples = []
+    for student, question_id, answer in answers:
+        question = offering[question_id]
+        offers = {c.misconception_id for c in question.choice_list if c.misconception_id}
+        chosen = {c.misconception_id for c in chosen_choices(question, answer)}
+        triples.append((student, offers, chosen & offers))
+    counts = count_misconceptions(triples)
+    found = Misconception.objects.in_bulk(list(counts), field_name="slug")
+    stats = [
+        MisconceptionStat(
+            misconception=found[slug],
+            students=students,
+            answered=answered,
+            questions=sorted(
+                (
+                    q
+                    for q in offering.values()
+                    if any(c.misconception_id == slug for c in q.choice_list)
+                ),
+                key=lambda q: (q.position, q.version),
+            ),  # fmt: skip
+        )
+        for slug, (students, answered) in counts.items()
+    ]
+    return sorted(stats, key=lambda m: (-m.percent, -m.students, m.misconception.slug))
 
 
 @dataclass(frozen=True)
@@ -416,3 +504,11 @@ def write_csv(stats: QuizStatistics, out) -> None:
         for text, count, percent, credit in answers:
             writer.writerow([*head, "", "", "", "", "", "", neutralise(text), str(count),
                              _number(percent), _number(credit)])  # fmt: skip
+    if stats.misconceptions:
+        writer.writerow([])
+        writer.writerow(["Misconception", "Statement", "Students who chose it",
+                         "Students offered it", "Chose it (%)", "Lesson section"])  # fmt: skip
+        for m in stats.misconceptions:
+            writer.writerow([m.misconception.slug, neutralise(m.misconception.statement),
+                             str(m.students), str(m.answered), _number(m.percent),
+                             m.misconception.section])  # fmt: skip

@@ -23,6 +23,7 @@ MATRIX = {
     "quiz_import": ("get", None, 200, True),
     "quiz_export": ("get", None, 200, True),
     "quiz_statistics": ("get", None, 200, True),
+    "quiz_statistics_csv": ("get", None, 200, True),
     "question_create": ("get", None, 200, True),
     "question_edit": ("get", None, 200, True),
     "question_duplicate": ("post", {}, 302, True),
@@ -37,6 +38,8 @@ MATRIX = {
     "assignment_delete": ("post", {"confirm": "yes"}, 302, True),
     "gradebook": ("get", None, 200, True),
     "gradebook_csv": ("get", None, 200, True),
+    "assignment_gradebook": ("get", None, 200, True),
+    "assignment_gradebook_csv": ("get", None, 200, True),
     "grading": ("get", None, 200, False),
     "grade_essay": ("get", None, 200, True),
 }
@@ -116,7 +119,7 @@ def test_htmx_requests_from_signed_out_browsers_get_403_not_the_login_page(world
 def test_instructors_use_course_quizzes_but_cannot_edit_them(ivan):
     course = quiz_from_gift(slug="course-quiz")
     client = client_for(ivan)
-    for name in ("quiz_preview", "quiz_export", "quiz_statistics"):
+    for name in ("quiz_preview", "quiz_export", "quiz_statistics", "quiz_statistics_csv"):
         assert client.get(reverse(f"teach:{name}", args=[course.pk])).status_code == 200, name
     for name in ("quiz_edit", "quiz_settings", "quiz_import"):
         assert client.get(reverse(f"teach:{name}", args=[course.pk])).status_code == 404, name
