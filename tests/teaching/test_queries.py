@@ -9,19 +9,19 @@ from django.urls import reverse
 
 from apps.classes.models import Membership
 from apps.quizzes import services
-from apps.quizzes.models import Attempt, Response
+from apps.quizzes.models import Attempt, Misconception, Response
 from tests.conftest import make_user
 from tests.teaching.conftest import answered, client_for, make_class, quiz_from_gift
 
 pytestmark = pytest.mark.django_db
 
 KINDS = [
-    "::q{n}:: Pick {{=right ~wrong ~other}}",
+    "::q{n}:: Pick {{\n=right\n~wrong\n// [misconception:wrong-idea]\n~other\n}}",
     "::q{n}:: Some {{~%50%a ~%50%b ~%-100%c}}",
     "::q{n}:: Type {{=word}}",
     "::q{n}:: Essay {{}}",
 ]
-ANSWERS = {0: "right", 1: ["a", "c"], 2: "word", 3: "An answer."}
+ANSWERS = {0: "wrong", 1: ["a", "c"], 2: "word", 3: "An answer."}
 
 
 REAL = 5  # students who answer through the services; the rest are bulk copies
@@ -49,6 +49,9 @@ def copies_of(attempt, klass, count: int, tag: str) -> None:
 
 
 def build(ingrid, students: int, questions: int, tag: str):
+    Misconception.objects.get_or_create(
+        slug="wrong-idea", statement="A wrong idea.", section="/lessons/x/#y"
+    )
     gift = "\n\n".join(KINDS[n % len(KINDS)].format(n=n) for n in range(questions))
     quiz = quiz_from_gift(gift, slug=f"quiz-{tag}", owner=ingrid)
     second = quiz_from_gift(gift, slug=f"second-{tag}", owner=ingrid)
