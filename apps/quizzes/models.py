@@ -606,3 +606,83 @@ class Response(models.Model):
     @property
     def verdict_label(self) -> str:
         return self.verdict.replace("-", " ").capitalize()
+
+    @cached_property
+    def rubric(self) -> list[tuple["RubricCriterion", "RubricLevel | None"]]:
+        """Each criterion of the question's rubric with the level picked for this answer
+        (None where none is yet); empty for a question without a rubric."""
+        picked = {mark.criterion_id: mark.level_id for mark in self.rubric_marks.all()}
+        return [
+            (c, next((lv for lv in c.level_list if lv.pk == picked.get(c.pk)), None))
+            for c in self.question.criteria.all()
+        ]
+
+
+class RubricCriterion(models.Model):
+    """One criterion of an essay question's rubric (its rubric is its criteria, in
+    order). A grader picks one level per criterion and the points follow; the rubric
+    is locked once an answer has been graded with it."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="criteria")
+    position = models.PositiveIntegerField(default=0)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["question", "position", "pk"]
+        verbose_name_plural = "rubric criteria"
+
+    def __str__(self):
+        return self.title
+
+    @cached_property
+    def level_list(self) -> list["RubricLevel"]:
+        """The levels, fewest points first (from the prefetch cache when there is one)."""
+        return list(self.levels.all())
+
+    @property
+    def max_points(self):
+        return max((level.points for level in self.level_list), default=0)
+
+
+class RubricLevel(models.Model):
+    criterion = models.ForeignKey(RubricCriterion, on_delete=models.CASCADE, related_name="levels")
+    position = models.PositiveIntegerField(default=0)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    points = models.DecimalField(max_digits=6, decimal_places=2)
+
+    class Meta:
+        ordering = ["criterion", "points", "position", "pk"]
+
+    def __str__(self):
+        return f"{self.title} ({self.points:g})"
+
+
+def rubric_fraction(criteria: list[RubricCriterion], picked: list[RubricLevel]) -> float:
+    """The share of an essay's points that levels picked one per criterion earn, as
+    Moodle scales a rubric: (sum − lowest possible) / (highest − lowest possible)."""
+    lowest = sum(min(level.points for level in c.level_list) for c in criteria)
+    highest = sum(max(level.points for level in c.level_list) for c in criteria)
+    if highest == lowest:
+        return 1.0
+    return float((sum(level.points for level in picked) - lowest) / (highest - lowest))
+
+
+class RubricMark(models.Model):
+    """The level a grader picked for one criterion of one essay answer."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="rubric_marks")
+    criterion = models.ForeignKey(RubricCriterion, on_delete=models.PROTECT, related_name="marks")
+    level = models.ForeignKey(RubricLevel, on_delete=models.PROTECT, related_name="marks")
+
+    class Meta:
+        ordering = ["response", "criterion__position", "criterion__pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["response", "criterion"], name="one_rubric_mark_per_criterion"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.response}: {self.level}"

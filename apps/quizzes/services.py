@@ -15,7 +15,19 @@ from django.utils import timezone
 
 from apps.core.dates import when
 from apps.quizzes.kinds import grade_response
-from apps.quizzes.models import GRACE, Attempt, Choice, Question, Quiz, Response, authored
+from apps.quizzes.models import (
+    GRACE,
+    Attempt,
+    Choice,
+    Question,
+    Quiz,
+    Response,
+    RubricCriterion,
+    RubricLevel,
+    RubricMark,
+    authored,
+    rubric_fraction,
+)
 from apps.quizzes.signals import attempt_graded
 
 
@@ -280,14 +292,61 @@ def grade_essay(response: Response, grader, fraction: float, comment: str = "", 
     return response
 
 
+def grade_essay_with_rubric(response: Response, grader, levels: list, comment: str = "", now=None):
+    """Grade an essay answer by its rubric: one level per criterion, in the rubric's
+    order; the points follow from the levels (rubric_fraction), never typed."""
+    criteria = list(response.question.criteria.prefetch_related("levels"))
+    if [level.criterion_id for level in levels] != [c.pk for c in criteria]:
+        raise ValueError("pick one level for each criterion of the rubric")
+    with transaction.atomic():
+        RubricMark.objects.filter(response=response).delete()
+        RubricMark.objects.bulk_create(
+            RubricMark(response=response, criterion_id=level.criterion_id, level=level)
+            for level in levels
+        )
+        return grade_essay(response, grader, rubric_fraction(criteria, levels), comment, now)
+
+
+class RubricLocked(QuizError):
+    """The rubric has graded answers: changing it would change what their marks mean."""
+
+
+@transaction.atomic
+def save_rubric(question: Question, criteria: list[tuple[RubricCriterion, list[RubricLevel]]]):
+    """Replace an essay question's rubric with `criteria` (each with its levels), in
+    order; an empty list removes it. Refused once an answer has been graded with it."""
+    if RubricMark.objects.filter(criterion__question=question).exists():
+        raise RubricLocked("Answers have been graded with this rubric, so it can no longer change.")
+    question.criteria.all().delete()
+    _add_criteria(question, criteria)
+
+
+def _add_criteria(question: Question, criteria) -> None:
+    for position, (criterion, levels) in enumerate(criteria):
+        criterion.pk, criterion.question, criterion.position = None, question, position
+        criterion.save()
+        for index, level in enumerate(levels):
+            level.pk, level.criterion, level.position = None, criterion, index
+        RubricLevel.objects.bulk_create(levels)
+
+
+def _copy_rubric(previous: Question, question: Question) -> None:
+    """A new version of an essay keeps its rubric (as a copy: marks given under the old
+    one keep pointing at it)."""
+    criteria = [(c, list(c.levels.all())) for c in previous.criteria.prefetch_related("levels")]
+    _add_criteria(question, criteria)
+
+
 @transaction.atomic
 def save_question(question: Question, choices: list[Choice] | None = None) -> Question:
     """Save a new or edited question, replacing its choices with `choices` when given.
 
     A question that some attempt already includes is frozen: the edit is saved as a new
     version (the old row stops being current and keeps its choices, so old attempts still
-    grade as they were answered). `question` becomes that new row.
+    grade as they were answered). `question` becomes that new row, with a copy of the
+    old one's rubric.
     """
+    replaced = None
     if question.pk is not None and question.is_in_use():
         previous = Question.objects.prefetch_related("choices").get(pk=question.pk)
         if choices is not None and authored(previous, previous.choice_list) == authored(
@@ -302,9 +361,12 @@ def save_question(question: Question, choices: list[Choice] | None = None) -> Qu
         question.previous = previous
         question.version = previous.version + 1
         question.current = True
+        replaced = previous
     elif question.pk is not None and choices is not None:
         question.choices.all().delete()
     question.save()
+    if replaced is not None:
+        _copy_rubric(replaced, question)
     question.__dict__.pop("choice_list", None)
     if choices is not None:
         for position, choice in enumerate(choices):

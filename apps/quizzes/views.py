@@ -255,7 +255,9 @@ class ReviewItem:
 
 
 def _review_items(attempt: Attempt) -> list[ReviewItem]:
-    responses = attempt.responses.select_related("question").prefetch_related("question__choices")
+    responses = attempt.responses.select_related("question").prefetch_related(
+        "question__choices", "question__criteria__levels", "rubric_marks"
+    )
     by_question = {r.question_id: r for r in responses}
     items = []
     for number, question_id in enumerate(attempt.question_order, start=1):

@@ -13,8 +13,18 @@ from django.core.validators import MaxValueValidator
 from django.forms.utils import ErrorDict
 
 from apps.classes.models import Assignment, Class
+from apps.quizzes import services as quiz_services
 from apps.quizzes.gift import STANDARD_PERCENTS
-from apps.quizzes.models import BLANK, Choice, Misconception, Question, Quiz
+from apps.quizzes.models import (
+    BLANK,
+    Choice,
+    Misconception,
+    Question,
+    Quiz,
+    RubricCriterion,
+    RubricLevel,
+    rubric_fraction,
+)
 
 Kind = Question.Kind
 
@@ -729,3 +739,226 @@ class EssayGradeForm(Unsuffixed, forms.Form):
 
     def fraction(self) -> float:
         return self.cleaned_data["score"] / self.points if self.points else 0.0
+
+    def grade(self, response, grader):
+        """Record the typed score and the comment."""
+        return quiz_services.grade_essay(
+            response, grader, self.fraction(), self.cleaned_data["comment"]
+        )
+
+
+def _points(value) -> str:
+    return f"{value.normalize():f}"
+
+
+class RubricGradeForm(Unsuffixed, forms.Form):
+    """Grading by rubric: a level picked per criterion (the points are computed from
+    them), and an optional comment."""
+
+    comment = forms.CharField(
+        label="Comment", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, criteria: list[RubricCriterion], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        comment = self.fields.pop("comment")
+        for criterion in criteria:
+            label = criterion.title
+            self.fields[f"c{criterion.pk}"] = forms.TypedChoiceField(
+                label=label,
+                choices=[
+                    (
+                        level.pk,
+                        f"{level.title} ({_points(level.points)} pts)"
+                        + (f": {level.description}" if level.description else ""),
+                    )
+                    for level in criterion.level_list
+                ],  # fmt: skip
+                coerce=int,
+                widget=forms.RadioSelect,
+                help_text=criterion.description,
+                error_messages={"required": f"Pick a level for “{criterion.title}”."},
+            )
+        self.fields["comment"] = comment
+
+    def levels(self) -> list[RubricLevel]:
+        picked = []
+        for criterion in self.criteria:
+            level_id = self.cleaned_data[f"c{criterion.pk}"]
+            picked.append(next(lv for lv in criterion.level_list if lv.pk == level_id))
+        return picked
+
+    def fraction(self) -> float:
+        return rubric_fraction(self.criteria, self.levels())
+
+    def grade(self, response, grader):
+        """Record the levels, the points they earn and the comment."""
+        return quiz_services.grade_essay_with_rubric(
+            response, grader, self.levels(), self.cleaned_data["comment"]
+        )
+
+
+# --------------------------------------------------------------------------------------
+# Rubric editor: a formset of criteria, each with a formset of levels (prefix
+# "levels-<criterion row>"); "Add a criterion" and "Add a level" post the form back with
+# one more row, so no JavaScript is needed.
+
+MAX_CRITERIA = 20
+MAX_LEVELS = 10
+
+
+class CriterionForm(Unsuffixed, forms.Form):
+    title = forms.CharField(label="Criterion", max_length=200, required=False)
+    description = forms.CharField(
+        label="What it looks for", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def is_blank(self) -> bool:
+        data = self.cleaned_data
+        return not data.get("title", "").strip() and not data.get("description", "").strip()
+
+
+class LevelForm(Unsuffixed, forms.Form):
+    title = forms.CharField(label="Level", max_length=200, required=False)
+    points = forms.DecimalField(
+        label="Points", required=False, min_value=0, max_digits=6, decimal_places=2
+    )
+    description = forms.CharField(label="Descriptor", required=False, max_length=2000)
+
+    def is_blank(self) -> bool:
+        data = self.cleaned_data
+        return (
+            not data.get("title", "").strip()
+            and data.get("points") is None
+            and not data.get("description", "").strip()
+        )
+
+    def clean(self):
+        data = super().clean()
+        if self.errors or self.is_blank():
+            return data
+        if not data.get("title", "").strip():
+            self.add_error("title", "Name this level (for example “Good”).")
+        if data.get("points") is None:
+            self.add_error("points", "Give this level its points.")
+        return data
+
+
+def _formset(form, limit: int):
+    return forms.formset_factory(
+        form, extra=0, can_delete=True, max_num=limit, absolute_max=limit, validate_max=True
+    )
+
+
+CriterionFormSet = _formset(CriterionForm, MAX_CRITERIA)
+LevelFormSet = _formset(LevelForm, MAX_LEVELS)
+
+
+def _kept(formset) -> list:
+    return [
+        f for f in formset.forms
+        if f.is_valid() and not f.cleaned_data.get("DELETE") and not f.is_blank()
+    ]  # fmt: skip
+
+
+class RubricEditor:
+    """The criteria formset and one levels formset per criterion row, bound to a post or
+    filled from the question's rubric."""
+
+    def __init__(self, question: Question, data=None, add: str = ""):
+        if data is None:
+            # A question without a rubric starts with one criterion of two levels.
+            criteria = list(question.criteria.prefetch_related("levels")) or [None]
+            self.criteria = CriterionFormSet(
+                initial=[{"title": c.title, "description": c.description} if c else {}
+                         for c in criteria],
+                prefix="criteria",
+            )  # fmt: skip
+            self.levels = [
+                LevelFormSet(
+                    initial=[
+                        {"title": lv.title, "points": lv.points, "description": lv.description}
+                        for lv in c.level_list
+                    ]
+                    if c
+                    else [{}, {}],
+                    prefix=f"levels-{i}",
+                )  # fmt: skip
+                for i, c in enumerate(criteria)
+            ]
+            return
+        data = data.copy()
+        count = data.get("criteria-TOTAL_FORMS", "")
+        if add == "criterion" and count.isdecimal() and int(count) < MAX_CRITERIA:
+            data["criteria-TOTAL_FORMS"] = str(int(count) + 1)
+            data.update(_blank_levels(int(count)))
+        elif add.startswith("level-") and add[6:].isdecimal():
+            key = f"levels-{add[6:]}-TOTAL_FORMS"
+            levels = data.get(key, "")
+            if levels.isdecimal() and int(levels) < MAX_LEVELS:
+                data[key] = str(int(levels) + 1)
+        self.criteria = CriterionFormSet(data, prefix="criteria")
+        rows = self.criteria.total_form_count()
+        self.levels = [LevelFormSet(data, prefix=f"levels-{i}") for i in range(rows)]
+
+    def without_errors(self) -> None:
+        """Show the rows again as typed, unjudged: after "Add", the author is still
+        writing."""
+        for formset in [self.criteria, *self.levels]:
+            without_errors(formset.management_form, formset)
+
+    @property
+    def has_errors(self) -> bool:
+        formsets = [self.criteria, *self.levels]
+        return any(fs.is_bound and (fs.total_error_count() or fs.non_form_errors())
+                   for fs in formsets)  # fmt: skip
+
+    @property
+    def rows(self) -> list[tuple]:
+        """(criterion form, its levels formset, its row number) for the template."""
+        return list(zip(self.criteria.forms, self.levels, range(len(self.levels)), strict=True))
+
+    def is_valid(self) -> bool:
+        valid = self.criteria.is_valid() and all(f.is_valid() for f in self.levels)
+        if not valid:
+            return False
+        for form, levels, _ in self.rows:
+            if _dropped(form, levels):
+                continue
+            if not form.cleaned_data.get("title", "").strip():
+                form.add_error("title", "Name this criterion.")
+                valid = False
+            if len(_kept(levels)) < 2:
+                form.add_error(None, "Give this criterion at least two levels to choose from.")
+                valid = False
+        return valid
+
+    def cleaned(self) -> list[tuple[RubricCriterion, list[RubricLevel]]]:
+        """The criteria kept (blank and removed rows left out), each with its levels."""
+        result = []
+        for form, levels, _ in self.rows:
+            if _dropped(form, levels):
+                continue
+            criterion = RubricCriterion(
+                title=form.cleaned_data["title"].strip(),
+                description=form.cleaned_data["description"].strip(),
+            )
+            kept = [
+                RubricLevel(title=f.cleaned_data["title"].strip(), points=f.cleaned_data["points"],
+                            description=f.cleaned_data["description"].strip())
+                for f in _kept(levels)
+            ]  # fmt: skip
+            result.append((criterion, kept))
+        return result
+
+
+def _dropped(form, levels) -> bool:
+    """A criterion row left out: removed, or blank with blank levels too."""
+    return form.cleaned_data.get("DELETE") or (form.is_blank() and not _kept(levels))
+
+
+def _blank_levels(index: int) -> dict:
+    """A new criterion row starts with two blank levels."""
+    prefix = f"levels-{index}"
+    return {f"{prefix}-TOTAL_FORMS": "2", f"{prefix}-INITIAL_FORMS": "0"}

@@ -8,6 +8,7 @@ from apps.teaching.views import (
     preview,
     questions,
     quizzes,
+    rubrics,
     statistics,
 )
 
@@ -37,6 +38,11 @@ urlpatterns = [
         "quizzes/<int:quiz_id>/questions/<int:question_id>/duplicate/",
         questions.question_duplicate,
         name="question_duplicate",
+    ),
+    path(
+        "quizzes/<int:quiz_id>/questions/<int:question_id>/rubric/",
+        rubrics.rubric_edit,
+        name="rubric_edit",
     ),
     path(
         "quizzes/<int:quiz_id>/questions/<int:question_id>/move/",

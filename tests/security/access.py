@@ -252,6 +252,12 @@ TEACH_OBJECTS: dict[str, Callable[[World], object]] = {
     "assignment_id": lambda w: w.assignment.pk,
     "response_id": lambda w: w.essay.pk,
 }
+# Routes about one kind of question name a question of that kind.
+ROUTE_OBJECTS: dict[tuple[str, str], Callable[[World], object]] = {
+    ("teach:rubric_edit", "question_id"): lambda w: (
+        w.own_draft.questions.current().get(kind=Question.Kind.ESSAY).pk
+    ),
+}
 # What an instructor may do with a course quiz they do not own (Quiz.teachable_by).
 TEACHABLE = {"teach:quiz_preview", "teach:quiz_copy", "teach:quiz_export", "teach:quiz_statistics",
              "teach:quiz_statistics_csv"}  # fmt: skip
@@ -265,7 +271,7 @@ def teach_checks(route: Route) -> dict[str, Check]:
         raise LookupError(f"{route.key}: no object for {unknown}; add it to TEACH_OBJECTS")
 
     def kwargs(w):
-        return {p: TEACH_OBJECTS[p](w) for p in params}
+        return {p: ROUTE_OBJECTS.get((route.key, p), TEACH_OBJECTS[p])(w) for p in params}
 
     def missing(w):
         return {p: MISSING for p in params}

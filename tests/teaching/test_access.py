@@ -29,6 +29,7 @@ MATRIX = {
     "question_duplicate": ("post", {}, 302, True),
     "question_move": ("post", {"direction": "down"}, 302, True),
     "question_delete": ("post", {"confirm": "yes"}, 302, True),
+    "rubric_edit": ("get", None, 200, True),
     "class_create": ("get", None, 200, False),
     "class_detail": ("get", None, 200, True),
     "class_code": ("post", {}, 302, True),
@@ -58,7 +59,9 @@ def world(ingrid, alice):
     klass = make_class(ingrid, students=[alice], quizzes=[quiz])
     attempt = answered(quiz, alice, {"essay": "Regimes are rules, not actors."})
     question = quiz.questions.current().first()
+    essay = quiz.questions.current().get(kind="essay")
     return {
+        "essay_id": essay.pk,
         "quiz_id": quiz.pk,
         "question_id": question.pk,
         "class_id": klass.pk,
@@ -71,6 +74,8 @@ def world(ingrid, alice):
 def url_for(name: str, world: dict) -> str:
     pattern = next(p for p in teaching_urls.urlpatterns if p.name == name)
     kwargs = {key: world[key] for key in pattern.pattern.converters}
+    if name == "rubric_edit":
+        kwargs["question_id"] = world["essay_id"]
     url = reverse(f"teach:{name}", kwargs=kwargs)
     return url + "?kind=single" if name == "question_create" else url
 

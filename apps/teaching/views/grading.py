@@ -8,10 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.classes.models import Class
-from apps.quizzes import services as quiz_services
 from apps.quizzes.models import Quiz, Response
 from apps.teaching.forms import (
     EssayGradeForm,
+    RubricGradeForm,
 )
 from apps.teaching.views.access import (
     essays_to_grade,
@@ -24,17 +24,27 @@ from apps.teaching.views.access import (
 @dataclass
 class EssayItem:
     response: Response
-    form: EssayGradeForm
+    form: EssayGradeForm | RubricGradeForm
     saved: bool = False
 
 
+# What grading an essay reads, prefetched for a whole queue at once.
+ESSAY_RELATED = ("question__criteria__levels", "rubric_marks")
+
+
 def _essay_item(response: Response, data=None, saved: bool = False) -> EssayItem:
+    """The answer with its grading form: a level per criterion when the question has a
+    rubric, a typed score otherwise."""
     initial = {}
     if response.fraction is not None:
         initial = {"score": response.score, "comment": response.comment}
-    form = EssayGradeForm(
-        data, prefix=f"r{response.pk}", points=response.question.points, initial=initial
-    )
+        initial |= {f"c{c.pk}": level.pk for c, level in response.rubric if level}
+    points, prefix = response.question.points, f"r{response.pk}"
+    criteria = list(response.question.criteria.all())
+    if criteria:
+        form = RubricGradeForm(data, prefix=prefix, criteria=criteria, initial=initial)
+    else:
+        form = EssayGradeForm(data, prefix=prefix, points=points, initial=initial)
     return EssayItem(response, form, saved)
 
 
@@ -43,8 +53,10 @@ def _essay_item(response: Response, data=None, saved: bool = False) -> EssayItem
 def grading_queue(request: HttpRequest) -> HttpResponse:
     """Essay answers waiting for a grade, oldest first (?quiz=ID, ?class=ID narrow it;
     ?show=all includes the graded ones, to change a grade)."""
-    responses = essays_to_grade(request).select_related(
-        "attempt__user", "attempt__quiz", "question"
+    responses = (
+        essays_to_grade(request)
+        .select_related("attempt__user", "attempt__quiz", "question")
+        .prefetch_related(*ESSAY_RELATED)
     )
     show_all = request.GET.get("show") == "all"
     if not show_all:
@@ -72,20 +84,19 @@ def grading_queue(request: HttpRequest) -> HttpResponse:
 @teacher_required
 @require_http_methods(["GET", "POST"])
 def grade_essay(request: HttpRequest, response_id: int) -> HttpResponse:
-    """One essay answer: GET shows it alone; POST records score and comment, after
-    which the student's review and kept grade show them."""
+    """One essay answer: GET shows it alone; POST records the score (typed, or from the
+    rubric's levels) and comment, after which the student's review and kept grade show
+    them."""
     response = get_essay_to_grade(request, response_id)
     if request.method == "GET":
         context = {"items": [_essay_item(response)], "single": True}
         return render(request, "teach/grading.html", context)
     item = _essay_item(response, request.POST)
     if item.form.is_valid():
-        quiz_services.grade_essay(
-            response, request.user, item.form.fraction(), item.form.cleaned_data["comment"]
-        )
+        item.form.grade(response, request.user)
         if not request.htmx:
             messages.success(request, f"Graded {response.attempt.user.username}'s answer.")
             return redirect("teach:grading")
-        item = _essay_item(response, saved=True)
+        item = _essay_item(get_essay_to_grade(request, response_id), saved=True)
     context = {"items": [item], "item": item, "single": True}
     return render(request, template_for(request, "teach/grading.html", "essay-item"), context)
