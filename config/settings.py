@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "apps.lab",
     "apps.classes",
     "apps.teaching",
+    "apps.review",
     "lti_tool",
     "apps.lti",
     "apps.site",

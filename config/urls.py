@@ -16,6 +16,7 @@ urlpatterns = [
     path("lab/", include("apps.lab.urls")),
     path("teach/", include("apps.teaching.urls")),
     path("classes/", include("apps.classes.urls")),
+    path("review/", include("apps.review.urls")),
     path("lti/", include("apps.lti.urls")),
     path("", include("apps.lessons.urls")),
     path("cases/", include("apps.cases.urls")),

@@ -28,7 +28,7 @@ from apps.quizzes.models import (
     authored,
     rubric_fraction,
 )
-from apps.quizzes.signals import attempt_graded
+from apps.quizzes.signals import attempt_graded, question_answered
 
 
 class QuizError(Exception):
@@ -268,6 +268,22 @@ def _close(attempt: Attempt, now) -> None:
     attempt.score = round(sum(r.score or 0 for r in responses), 4)
     attempt.save(update_fields=["state", "submitted_at", "timed_out", "score"])
     transaction.on_commit(lambda: attempt_graded.send(sender=Attempt, attempt=attempt))
+    transaction.on_commit(lambda: _announce_answers(attempt, responses))
+
+
+def _announce_answers(attempt: Attempt, responses: list[Response]) -> None:
+    """Tell listeners (spaced review) how each answer graded on the spot went."""
+    for response in responses:
+        if response.fraction is None or not response.question.is_scored:
+            continue
+        question_answered.send(
+            sender=Response,
+            user=attempt.user,
+            question=response.question,
+            correct=response.fraction >= 1,
+            answered_at=attempt.submitted_at,
+            source="quiz",
+        )
 
 
 def grade_essay(response: Response, grader, fraction: float, comment: str = "", now=None):
