@@ -25,8 +25,8 @@ class RetentionForm(forms.Form):
         max_value=round(MAX_RETENTION * 100),
         help_text="Between 80 and 95. Higher means you remember more, and review more often.",
         error_messages={
-            "min_value": "Choose at least 80%: below that, too much is forgotten between reviews.",
-            "max_value": "Choose at most 95%: above that, reviews come back too often to keep up.",
+            "min_value": "Choose at least 80%%: below that, too much is forgotten between reviews.",
+            "max_value": "Choose at most 95%%: above that, reviews come back too often to keep up.",
             "required": "Enter a percentage between 80 and 95.",
             "invalid": "Enter a whole number between 80 and 95.",
         },

@@ -227,6 +227,15 @@ EXPECTED: dict[str, dict[str, Check]] = {
     },
     "classes:assigned": {"": Check(get=signed_in(200))},
 
+    # Spaced review: everyone signed in has their own cards; another's card does not exist.
+    "review:session": {"": Check(get=signed_in(200))},
+    "review:start": {"": Check(get=signed_in(405), post=signed_in(302))},
+    # An empty retention is shown again with its error.
+    "review:settings": {"": Check(get=signed_in(405), post=signed_in(400))},
+    "review:rate": {"alice's card": Check(
+        get=signed_in(405), post=row(LOGIN, 302, 404, 404, 404, 404, 404),
+        kwargs=lambda w: {"card_id": w.review_card.pk}, missing=lambda w: {"card_id": MISSING})},
+
     # LTI: the platform's endpoints refuse a request without its parameters (4xx, never
     # 500); the picker needs a deep-linking launch in the session; a course page is for
     # that course's LMS instructors only (the world has none, so it is 404 for all).

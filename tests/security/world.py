@@ -3,7 +3,8 @@
 alice and bob study (alice is in ingrid's class), ingrid and ivan teach (ingrid owns a
 quiz and a class), carol curates, root is the superuser. Besides the public content
 there is something private of every kind: draft content, ingrid's draft quiz, alice's
-open and submitted attempts, alice's essay waiting for ingrid's grade.
+open and submitted attempts, alice's essay waiting for ingrid's grade, alice's review
+card.
 """
 
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from apps.lessons.models import (
 )
 from apps.quizzes import services
 from apps.quizzes.models import Attempt, Question, Quiz, Response
+from apps.review.models import Card
 from tests.cases.conftest import make_case
 from tests.conftest import PASSWORD, make_user
 from tests.quizzes.conftest import quiz_from_gift
@@ -68,6 +70,7 @@ class World:
     open_attempt: Attempt  # alice's, in progress, on the course quiz
     submitted_attempt: Attempt  # alice's, submitted, on ingrid's quiz
     essay: Response  # alice's essay in it, waiting for a grade
+    review_card: Card  # alice's review card for a glossary term
     extra: dict = field(default_factory=dict)
 
     def user(self, persona: str):
@@ -132,6 +135,9 @@ def build_world() -> World:
     services.save_response(submitted, essay_question.pk, "My essay.")
     submitted = services.submit_attempt(submitted)
     essay = submitted.responses.get(question=essay_question)
+    review_card = Card.objects.create(
+        user=users["alice"], kind=Card.Kind.TERM, term=term, due=now, introduced_at=now
+    )
 
     return World(
         users=users,
@@ -154,5 +160,6 @@ def build_world() -> World:
         open_attempt=open_attempt,
         submitted_attempt=submitted,
         essay=essay,
+        review_card=review_card,
         extra={"groups": list(Group.objects.all())},
     )
