@@ -6,18 +6,26 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Min, Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from apps.quizzes.forms import AnswerForm
+from apps.quizzes.services import question_with_choices
 from apps.review import scheduling, services
 from apps.review.forms import RatingForm, RetentionForm
 from apps.review.models import DEFAULT_RETENTION, Card, Rating, ReviewSettings
-from apps.review.presentation import face_of
+from apps.review.presentation import Face, face_of, names_for_card
 
 
-def _session_page(request: HttpRequest, retention_form: RetentionForm | None = None,
-                  status: int = 200) -> HttpResponse:  # fmt: skip
+def _session_page(
+    request: HttpRequest,
+    retention_form: RetentionForm | None = None,
+    status: int = 200,
+    face: Face | None = None,
+    check_error: str = "",
+) -> HttpResponse:
+    """The session page, showing `face` (a card being checked) or the next due card."""
     user, now = request.user, timezone.now()
     chosen = ReviewSettings.objects.filter(user=user).first()
     retention = chosen.desired_retention if chosen else DEFAULT_RETENTION
@@ -29,8 +37,10 @@ def _session_page(request: HttpRequest, retention_form: RetentionForm | None = N
         due_today=Count("pk", filter=Q(due__lt=end_of_today)),
         next_due=Min("due", filter=Q(due__gt=now)),
     )
-    card = mine.filter(due__lte=now).with_items().first()
-    face = face_of(card) if card else None
+    if face is None:
+        card = mine.filter(due__lte=now).with_items().first()
+        face = face_of(card) if card else None
+    card = face.card if face else None
     buttons = []
     if card:
         spans = scheduling.intervals(card, retention, now)
@@ -43,6 +53,7 @@ def _session_page(request: HttpRequest, retention_form: RetentionForm | None = N
         "counts": counts,
         "later_today": counts["due_today"] - counts["due_now"],
         "face": face,
+        "check_error": check_error,
         "buttons": buttons,
         "new_left": services.new_left_today(user, now) if chosen else 0,
         "new_per_day": services.NEW_PER_DAY,
@@ -102,6 +113,27 @@ def rate(request: HttpRequest, card_id: int) -> HttpResponse:
     if not recorded:
         messages.info(request, "That rating was already recorded, so it counted once.")
     return redirect("review:session")
+
+
+@login_required
+@require_POST
+def check(request: HttpRequest, card_id: int) -> HttpResponse:
+    """Grade an answer to a question card (nothing is saved) and show it with the verdict,
+    the explanation and the four ratings. A form from before the card's last rating is
+    sent back to the session."""
+    card = get_object_or_404(
+        Card.objects.of(request.user).with_items(), pk=card_id, kind=Card.Kind.QUESTION
+    )
+    if request.POST.get("version") != str(card.version):
+        messages.info(request, "That card has been rated since; here is your next one.")
+        return redirect("review:session")
+    question = question_with_choices(card.question_id)
+    form = AnswerForm(question, names_for_card(card), request.POST)
+    answer = form.answer() if form.is_valid() else None
+    if answer is None:
+        error = "Answer the question before checking it."
+        return _session_page(request, face=face_of(card), check_error=error)
+    return _session_page(request, face=face_of(card, answer, check=True))
 
 
 @login_required

@@ -7,6 +7,7 @@
   const typing = "input, textarea, select, [contenteditable]";
   const native = `${typing}, button, a, summary`;
   let sent = false;
+  card.querySelector("[data-focus-on-load]")?.focus();
 
   document.addEventListener("keydown", (event) => {
     if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;

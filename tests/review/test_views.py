@@ -15,7 +15,14 @@ from django.utils import timezone
 from apps.lessons.models import ComparisonCell, GlossaryTerm
 from apps.review import services
 from apps.review.models import Card, ReviewLog, ReviewSettings
-from tests.quizzes.conftest import client_for, questions_by_title, quiz_from_gift
+from apps.review.presentation import names_for_card
+from tests.quizzes.conftest import (
+    RADIO,
+    choice_id,
+    client_for,
+    questions_by_title,
+    quiz_from_gift,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -117,19 +124,73 @@ def test_the_forecast_counts_each_day_and_has_a_text_alternative(content, alice)
     assert len(rows) == 7 and rows[0][0] == "Today"
 
 
-def test_a_wrong_question_comes_back_as_the_question_with_its_explanation(content, alice):
-    quiz = quiz_from_gift(slug="review-quiz", shuffle_choices=True)
-    question = questions_by_title(quiz)["single"]
-    card = Card.objects.create(user=alice, kind="question", question=question,
-                               due=timezone.now(), introduced_at=timezone.now())  # fmt: skip
+def question_card(user, quiz_slug="review-quiz", title="single", **quiz_settings):
+    quiz = quiz_from_gift(slug=quiz_slug, **quiz_settings)
+    question = questions_by_title(quiz)[title]
+    now = timezone.now()
+    card = Card.objects.create(user=user, kind="question", question=question, due=now,
+                               introduced_at=now)  # fmt: skip
+    return card, question
+
+
+def test_a_wrong_question_comes_back_as_a_question_with_opaque_shuffled_options(content, alice):
+    card, question = question_card(alice, shuffle_choices=True)
     page = client_for(alice).get(SESSION).content.decode()
-    front = page.split('id="card-front"')[1].split("<details")[0]
-    assert "rely on themselves" in front
-    assert all(text in front for text in ("Realism", "Collective security", "Security regimes"))
-    back = page.split('<details class="review-answer">')[1].split("</details>")[0]
-    assert "See" in back and "/lessons/two-views-of-security/#self-help" in back
-    assert "<li>Realism</li>" in back and "<li>Collective security</li>" not in back
-    assert card.pk
+    assert "rely on themselves" in page
+    shown = [value for _, value, _ in RADIO.findall(page)]
+    names = names_for_card(card)
+    assert sorted(shown) == sorted(names.name(c.pk) for c in question.choice_list)
+    assert not set(shown) & {str(c.pk) for c in question.choice_list}
+    assert "is-right" not in page and "Correct" not in page.split("<details")[0]
+    # After a rating the names are new: a page kept from before says nothing now.
+    services.rate_card(alice, card.pk, 1, 0)
+    card.refresh_from_db()
+    assert names_for_card(card).name(question.choice_list[0].pk) != names.name(
+        question.choice_list[0].pk
+    )
+
+
+def test_checking_a_question_grades_it_saves_nothing_and_opens_the_ratings(content, alice):
+    card, question = question_card(alice)
+    client = client_for(alice)
+    wrong = names_for_card(card).name(choice_id(question, "Collective security"))
+    response = client.post(reverse("review:check", args=[card.pk]),
+                           {"version": 0, "answer": wrong})  # fmt: skip
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'class="verdict verdict-incorrect"' in page
+    assert "No: it promises help from all." in page  # the option's own feedback
+    assert '<details class="review-answer" open>' in page
+    assert "/lessons/two-views-of-security/#self-help" in page  # the explanation
+    assert f'action="{rate_url(card)}"' in page
+    card.refresh_from_db()
+    assert card.version == 0 and not ReviewLog.objects.exists()
+
+    right = names_for_card(card).name(choice_id(question, "Realism"))
+    page = client.post(reverse("review:check", args=[card.pk]),
+                       {"version": 0, "answer": right}).content.decode()  # fmt: skip
+    assert 'class="verdict verdict-correct"' in page
+
+
+def test_checking_without_an_answer_asks_for_one(content, alice):
+    card, _ = question_card(alice)
+    page = client_for(alice).post(reverse("review:check", args=[card.pk]), {"version": 0})
+    assert "Answer the question before checking it." in page.content.decode()
+
+
+def test_a_typed_answer_is_checked_too(content, alice):
+    card, _ = question_card(alice, title="short")
+    page = client_for(alice).post(reverse("review:check", args=[card.pk]),
+                                  {"version": 0, "answer": "Lipson"}).content.decode()  # fmt: skip
+    assert 'class="verdict verdict-correct"' in page
+
+
+def test_a_check_from_before_the_last_rating_goes_back_to_the_session(content, alice):
+    card, question = question_card(alice)
+    services.rate_card(alice, card.pk, 1, 0)
+    response = client_for(alice).post(reverse("review:check", args=[card.pk]),
+                                      {"version": 0, "answer": "x"})  # fmt: skip
+    assert response.status_code == 302 and response["Location"] == SESSION
 
 
 def test_another_students_card_does_not_exist_for_them(content, alice, bob):

@@ -232,6 +232,10 @@ EXPECTED: dict[str, dict[str, Check]] = {
     "review:start": {"": Check(get=signed_in(405), post=signed_in(302))},
     # An empty retention is shown again with its error.
     "review:settings": {"": Check(get=signed_in(405), post=signed_in(400))},
+    # A post without the card's version is sent back to the session.
+    "review:check": {"alice's card": Check(
+        get=signed_in(405), post=row(LOGIN, 302, 404, 404, 404, 404, 404),
+        kwargs=lambda w: {"card_id": w.review_card.pk}, missing=lambda w: {"card_id": MISSING})},
     "review:rate": {"alice's card": Check(
         get=signed_in(405), post=row(LOGIN, 302, 404, 404, 404, 404, 404),
         kwargs=lambda w: {"card_id": w.review_card.pk}, missing=lambda w: {"card_id": MISSING})},

@@ -70,7 +70,7 @@ class World:
     open_attempt: Attempt  # alice's, in progress, on the course quiz
     submitted_attempt: Attempt  # alice's, submitted, on ingrid's quiz
     essay: Response  # alice's essay in it, waiting for a grade
-    review_card: Card  # alice's review card for a glossary term
+    review_card: Card  # alice's review card for a course quiz question she got wrong
     extra: dict = field(default_factory=dict)
 
     def user(self, persona: str):
@@ -136,7 +136,11 @@ def build_world() -> World:
     submitted = services.submit_attempt(submitted)
     essay = submitted.responses.get(question=essay_question)
     review_card = Card.objects.create(
-        user=users["alice"], kind=Card.Kind.TERM, term=term, due=now, introduced_at=now
+        user=users["alice"],
+        kind=Card.Kind.QUESTION,
+        question=course_quiz.questions.current().first(),
+        due=now,
+        introduced_at=now,
     )
 
     return World(
