@@ -238,3 +238,10 @@ def test_the_pages_queries_do_not_grow_with_the_number_of_cards(
     cards(min(len(items), 30))
     with django_assert_num_queries(len(few.captured_queries)):
         assert client.get(SESSION).status_code == 200
+
+
+def test_a_student_with_only_wrong_answers_is_offered_the_rest(content, alice):
+    question_card(alice)
+    page = client_for(alice).get(SESSION).content.decode()
+    assert "These cards come from questions you got wrong" in page
+    assert f'action="{reverse("review:start")}"' in page
