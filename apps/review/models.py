@@ -82,9 +82,6 @@ class CardQuerySet(models.QuerySet):
             | Q(question__isnull=False)
         )
 
-    def due(self, now):
-        return self.live().filter(due__lte=now)
-
     def with_items(self):
         return self.select_related(
             "term", "cell__dimension", "cell__theory", "reading__case", "reading__theory",
