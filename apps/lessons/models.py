@@ -1,5 +1,6 @@
 import math
 import re
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
@@ -8,6 +9,17 @@ from django.urls import reverse
 from apps.core.publishing import Publishable, RendersMarkdown
 
 WORDS_PER_MINUTE = 200
+# Headings in rendered (sanitized) Markdown: the renderer writes their id first.
+HEADING_RE = re.compile(r'<h([2-4]) id="([^"]+)"')
+
+
+@dataclass(frozen=True)
+class BodyPart:
+    """A run of a lesson's body: `section` is the id of the `##` heading it opens with
+    ("" for what comes before the first)."""
+
+    section: str
+    html: str
 
 
 class Theory(Publishable):
@@ -128,7 +140,32 @@ class Lesson(Publishable):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("lessons:lesson", args=[self.slug])
+        # The page shows what higher apps add to a lesson (its checks), so site serves it.
+        return reverse("site:lesson", args=[self.slug])
+
+    def body_parts(self) -> list[BodyPart]:
+        """The body cut before each `##` heading, so a page can add something at the end
+        of a section; joined back together they are `body_html`."""
+        cuts = [m.start() for m in HEADING_RE.finditer(self.body_html) if m.group(1) == "2"]
+        bounds = [0, *cuts, len(self.body_html)]
+        parts = []
+        for start, end in zip(bounds, bounds[1:], strict=False):
+            html = self.body_html[start:end]
+            opening = HEADING_RE.match(html)
+            if html:
+                parts.append(BodyPart(opening.group(2) if opening else "", html))
+        return parts
+
+    def section_of(self, anchor: str) -> str | None:
+        """The id of the `##` section that holds the heading `anchor` (that heading itself
+        or one of its sub-headings), or None when no heading has that id."""
+        section = None
+        for match in HEADING_RE.finditer(self.body_html):
+            if match.group(1) == "2":
+                section = match.group(2)
+            if match.group(2) == anchor:
+                return section
+        return None
 
 
 class LessonProgress(models.Model):

@@ -5,7 +5,6 @@ from apps.lessons import views
 app_name = "lessons"
 urlpatterns = [
     path("lessons/", views.lesson_list, name="list"),
-    path("lessons/<slug:slug>/", views.lesson_detail, name="lesson"),
     path("lessons/<slug:slug>/complete/", views.toggle_complete, name="complete"),
     path("theories/<slug:slug>/", views.theory_detail, name="theory"),
     path("glossary/", views.glossary, name="glossary"),

@@ -44,35 +44,7 @@ def lesson_list(request: HttpRequest) -> HttpResponse:
 
 
 def _get_lesson_for_user(request: HttpRequest, slug: str) -> Lesson:
-    return get_object_or_404(
-        Lesson.objects.visible_to(request.user)
-        .select_related("theory")
-        .prefetch_related(
-            Prefetch("key_terms", queryset=GlossaryTerm.objects.order_by("term")),
-            "sources",
-        ),
-        slug=slug,
-    )
-
-
-def lesson_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    lesson = _get_lesson_for_user(request, slug)
-    siblings = list(Lesson.objects.visible_to(request.user).only("slug", "title", "order"))
-    index = next(i for i, item in enumerate(siblings) if item.pk == lesson.pk)
-    return render(
-        request,
-        "lessons/lesson_detail.html",
-        {
-            "lesson": lesson,
-            "previous": siblings[index - 1] if index > 0 else None,
-            "next": siblings[index + 1] if index + 1 < len(siblings) else None,
-            "position": index + 1,
-            "total": len(siblings),
-            "is_complete": lesson.pk in _completed_ids(request.user),
-            "quiz": lesson.quizzes.published().for_course().first(),
-            "cases": lesson.cases.visible_to(request.user).only("slug", "title", "period"),
-        },
-    )
+    return get_object_or_404(Lesson.objects.visible_to(request.user), slug=slug)
 
 
 @login_required

@@ -21,8 +21,13 @@ time_limit, shuffle_questions, shuffle_choices, review_after, review_score,
 review_answers, review_feedback. What `export_quizzes` writes is the canonical form, so
 loading canonical files and exporting them gives the same bytes. Quizzes with an owner
 (instructors' own) are not content and are neither loaded nor exported.
+
+The checks inside lessons are content/lessons/checks/<lesson slug>.gift, in the lesson's
+order; each appears at the end of the `##` section its explanation first links to
+(`load_checks`, `export_checks`).
 """
 
+import re
 from pathlib import Path
 
 from django.db import transaction
@@ -40,8 +45,9 @@ from apps.core.content_files import (
 from apps.core.publishing import Status
 from apps.lessons.models import Lesson
 from apps.quizzes.gift import GiftAnswer, GiftQuestion, GiftSyntaxError, parse_gift, write_gift
+from apps.quizzes.kinds import spec_of
 from apps.quizzes.lint import item_from_gift, quiz_warnings
-from apps.quizzes.models import Choice, Misconception, Question, Quiz, TextFormat
+from apps.quizzes.models import Choice, LessonCheck, Misconception, Question, Quiz, TextFormat
 from apps.quizzes.services import retire_question, save_question
 
 REQUIRED = ("slug", "title")
@@ -370,3 +376,127 @@ def quiz_entry(quiz: Quiz) -> dict:
         if value != default:
             entry[key] = value
     return entry
+
+
+def checks_dir(content_dir: Path) -> Path:
+    return content_dir / "lessons" / "checks"
+
+
+def check_section(lesson: Lesson, gift: GiftQuestion) -> str | None:
+    """The `##` section a check ends: the one holding the first heading of `lesson` that
+    its explanation links to (a link to the section it tests), or None without one."""
+    own = re.compile(rf"\]\({re.escape(lesson.get_absolute_url())}#([\w-]+)\)")
+    for anchor in own.findall(gift.general_feedback):
+        section = lesson.section_of(anchor)
+        if section:
+            return section
+    return None
+
+
+@transaction.atomic
+def load_checks(
+    content_dir: Path, documents: list | None = None, warnings: list | None = None
+) -> int:
+    """Make each lesson's checks equal its file's questions, in order, and return how many
+    checks there are. A lesson without a file has none. Unchanged checks are kept; an
+    edited one is changed in place, or saved as a new version once a student has answered
+    it. Raises ContentError naming the file and line; appends the explanations to
+    `documents` for the link check and what the authoring lint says to `warnings`.
+    """
+    folder = checks_dir(content_dir)
+    files = {path.stem: path for path in sorted(folder.glob("*.gift"))} if folder.exists() else {}
+    lessons = {lesson.slug: lesson for lesson in Lesson.objects.all()}
+    for slug, path in files.items():
+        if slug not in lessons:
+            raise ContentError(path, 1, f"no lesson '{slug}' for these checks")
+    total = 0
+    for slug, lesson in lessons.items():
+        wanted = read_gift(files[slug]) if slug in files else []
+        placed = [(gift, _placed(lesson, gift, files.get(slug))) for gift in wanted]
+        _sync_checks(lesson, placed, files.get(slug, ""))
+        total += len(placed)
+        if documents is not None:
+            documents.extend((files[slug], g.general_feedback, g.line) for g in wanted)
+        if warnings is not None and wanted:
+            items = [item_from_gift(g) for g in wanted]
+            warnings.extend(f"checks/{slug}.gift {w}" for w in quiz_warnings(items))
+    return total
+
+
+def _placed(lesson: Lesson, gift: GiftQuestion, path) -> str:
+    try:
+        spec = spec_of(gift.kind)
+    except ValueError as exc:
+        raise ContentError(path, gift.line, str(exc)) from exc
+    if not spec.grades_itself:
+        raise ContentError(
+            path, gift.line, f"a check must grade itself on the spot, not be {spec.label.lower()}"
+        )
+    section = check_section(lesson, gift)
+    if section is None:
+        raise ContentError(
+            path,
+            gift.line,
+            "the explanation must link to the section it tests, "
+            f"[…]({lesson.get_absolute_url()}#section-id), a heading of this lesson",
+        )
+    return section
+
+
+def _sync_checks(lesson: Lesson, placed: list[tuple[GiftQuestion, str]], path) -> None:
+    checks = {
+        check.position: check
+        for check in lesson.checks.select_related("question").prefetch_related("question__choices")
+    }
+    for position, (gift, section) in enumerate(placed, start=1):
+        check = checks.pop(position, None)
+        if check is not None and question_to_gift(check.question) == gift:
+            if check.section != section:
+                LessonCheck.objects.filter(pk=check.pk).update(section=section)
+            continue
+        try:
+            question, choices = question_from_gift(gift, None, position)
+        except ValueError as exc:
+            raise ContentError(path, gift.line, str(exc)) from exc
+        if check is not None:
+            old = check.question
+            question.pk, question.version, question.previous_id = (
+                old.pk,
+                old.version,
+                old.previous_id,
+            )
+        question = save_question(question, choices)
+        if check is None:
+            LessonCheck.objects.create(
+                lesson=lesson, position=position, section=section, question=question
+            )
+        else:
+            check.question, check.section = question, section
+            check.save(update_fields=["question", "section"])
+    for check in checks.values():
+        question = check.question
+        answered = question.is_in_use()
+        check.delete()
+        if answered:
+            Question.objects.filter(pk=question.pk).update(current=False)
+        else:
+            question.delete()
+
+
+def export_checks(content_dir: Path) -> None:
+    """Write each lesson's checks to checks/<lesson slug>.gift (canonical form)."""
+    folder = checks_dir(content_dir)
+    checks = LessonCheck.objects.select_related("lesson", "question").prefetch_related(
+        "question__choices"
+    )
+    by_lesson: dict[str, list[Question]] = {}
+    for check in checks:
+        by_lesson.setdefault(check.lesson.slug, []).append(check.question)
+    for slug, questions in by_lesson.items():
+        path = folder / f"{slug}.gift"
+        try:
+            text = write_gift(question_to_gift(q) for q in questions)
+        except ValueError as exc:
+            raise ContentError(path, 0, str(exc)) from exc
+        folder.mkdir(parents=True, exist_ok=True)
+        write_text(path, text)

@@ -215,6 +215,15 @@ class Quiz(Publishable):
         return None if window["opens"] is None else (window["opens"], window["due"])
 
 
+def verdict_of(fraction: float | None) -> str:
+    """ "correct", "partly-correct" or "incorrect" for a graded fraction; "" for None."""
+    if fraction is None:
+        return ""
+    if fraction >= 1:
+        return "correct"
+    return "partly-correct" if fraction > 0 else "incorrect"
+
+
 class QuestionQuerySet(models.QuerySet):
     def current(self):
         """The questions a new attempt gets: the latest version of each, in order."""
@@ -228,7 +237,14 @@ class Question(models.Model):
 
     Kind = models.TextChoices("Kind", [(s.value.upper(), (s.value, s.label)) for s in SPECS])
 
-    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
+    quiz = models.ForeignKey(
+        Quiz,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="questions",
+        help_text="Empty for a check inside a lesson (see LessonCheck).",
+    )
     position = models.PositiveIntegerField(default=0)
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.SINGLE)
     title = models.CharField(max_length=255, blank=True, help_text="For authors; not shown.")
@@ -322,8 +338,9 @@ class Question(models.Model):
         return (before, after) if blank else None
 
     def is_in_use(self) -> bool:
-        """True once any attempt includes this version, from then on it is frozen."""
-        return self.responses.exists()
+        """True once any attempt includes this version or a student has answered it as a
+        check; from then on it is frozen."""
+        return self.responses.exists() or self.check_answers.exists()
 
 
 class Misconception(models.Model):
@@ -597,11 +614,72 @@ class Response(models.Model):
     @property
     def verdict(self) -> str:
         """ "correct", "partly-correct" or "incorrect" once graded; "" before."""
-        if self.fraction is None:
-            return ""
-        if self.fraction >= 1:
-            return "correct"
-        return "partly-correct" if self.fraction > 0 else "incorrect"
+        return verdict_of(self.fraction)
+
+    @property
+    def verdict_label(self) -> str:
+        return self.verdict.replace("-", " ").capitalize()
+
+
+class LessonCheck(models.Model):
+    """An ungraded question inside a lesson, shown at the end of the `##` section it tests.
+
+    Checks are content (content/lessons/checks/<lesson>.gift). The lesson app sits below
+    this one, so it reaches its checks only through the `checks` relation declared here.
+    """
+
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="checks")
+    position = models.PositiveSmallIntegerField(help_text="1, 2, … in the lesson's order.")
+    section = models.SlugField(
+        max_length=100, help_text="The id of the ## heading whose section the check ends."
+    )
+    question = models.OneToOneField(Question, on_delete=models.PROTECT, related_name="lesson_check")
+
+    class Meta:
+        ordering = ["lesson", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["lesson", "position"], name="one_check_per_place")
+        ]
+
+    def __str__(self):
+        return f"{self.lesson} — check {self.position}"
+
+    def get_absolute_url(self):
+        return f"{self.lesson.get_absolute_url()}#{self.anchor}"
+
+    @property
+    def anchor(self) -> str:
+        return f"check-{self.position}"
+
+
+class CheckAnswer(models.Model):
+    """A signed-in student's last answer to a check, so the lesson shows it on return.
+    Ungraded: it never counts towards a grade."""
+
+    lesson_check = models.ForeignKey(LessonCheck, on_delete=models.CASCADE, related_name="answers")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="check_answers"
+    )
+    # The version answered: an edited check asks afresh rather than show an old answer.
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="check_answers")
+    answer = models.JSONField()
+    fraction = models.FloatField()
+    feedback = models.TextField(blank=True, help_text="HTML from grading.")
+    answered_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lesson_check", "user"], name="one_last_answer_per_check"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.lesson_check}"
+
+    @property
+    def verdict(self) -> str:
+        return verdict_of(self.fraction)
 
     @property
     def verdict_label(self) -> str:

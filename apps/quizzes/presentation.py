@@ -12,7 +12,15 @@ from dataclasses import dataclass, field
 
 from django.utils.crypto import salted_hmac
 
-from apps.quizzes.models import Attempt, Choice, Question, Quiz, Response
+from apps.quizzes.models import (
+    Attempt,
+    CheckAnswer,
+    Choice,
+    LessonCheck,
+    Question,
+    Quiz,
+    Response,
+)
 
 
 class OptionNames:
@@ -40,6 +48,13 @@ def names_for_attempt(attempt: Attempt) -> OptionNames:
 
 def names_for_preview(user, quiz: Quiz) -> OptionNames:
     return OptionNames(f"preview:{user.pk}:{quiz.pk}")
+
+
+def names_for_check(user, question: Question) -> OptionNames:
+    """A check's names, for one reader and one version of its question; every anonymous
+    reader shares them, since their pages are cached and shared."""
+    reader = user.pk if user.is_authenticated else "anonymous"
+    return OptionNames(f"check:{reader}:{question.pk}")
 
 
 @dataclass
@@ -182,3 +197,82 @@ def take_context(
         "slots": slot_states(questions, responses, current=slot),
         "seconds_left": seconds_left,
     }
+
+
+@dataclass
+class CheckView:
+    """A check inside a lesson as its partial shows it: the question with its options in
+    this reader's order, and the last answer (with its verdict) when there is one."""
+
+    check: LessonCheck
+    question: Question
+    names: OptionNames
+    answer: AnswerView
+    answered: CheckAnswer | None = None
+    error: str = ""
+    section_title: str = ""
+
+    @property
+    def anchor(self) -> str:
+        return self.check.anchor
+
+    @property
+    def id_prefix(self) -> str:
+        """Prefixes the ids the kind partials write, so several checks share a page."""
+        return f"{self.anchor}-"
+
+    @property
+    def inline_blank(self) -> bool:
+        return self.question.text_parts is not None and self.question.spec.fits_blank
+
+    @property
+    def accepted(self) -> list[tuple[str, float]]:
+        if self.answered is None or not self.question.spec.typed_length:
+            return []
+        return accepted_answers(self.question)
+
+
+def check_choices(question: Question, names: OptionNames) -> list[Choice]:
+    """The options in the order this reader sees them: drawn from their opaque names (so
+    from the reader and the version, never the author's order), unless the kind or the
+    author fixes the order."""
+    if question.spec.shuffled and question.shuffle_choices:
+        return sorted(question.choice_list, key=lambda choice: names.name(choice.pk))
+    return list(question.choice_list)
+
+
+def check_view(
+    check: LessonCheck,
+    user,
+    answered: CheckAnswer | None = None,
+    error: str = "",
+    section_title: str = "",
+) -> CheckView:
+    """One check for `user`; `answered` is shown only when it answered the current version."""
+    question = check.question
+    names = names_for_check(user, question)
+    if answered is not None and answered.question_id != question.pk:
+        answered = None
+    choices = check_choices(question, names)
+    shown = answer_view(question, choices, answered and answered.answer, names)
+    return CheckView(check, question, names, shown, answered, error, section_title)
+
+
+def lesson_checks(lesson, user, again: int | None = None) -> dict[str, list[CheckView]]:
+    """{section id: its checks in order} for the lesson page, each with the reader's last
+    answer (except check number `again`, asked afresh). Three queries, whatever the number
+    of checks."""
+    checks = list(lesson.checks.select_related("question").prefetch_related("question__choices"))
+    last = {}
+    if user.is_authenticated:
+        last = {
+            a.lesson_check_id: a
+            for a in CheckAnswer.objects.filter(user=user, lesson_check__lesson=lesson)
+        }
+    titles = {item["id"]: item["title"] for item in lesson.toc}
+    by_section: dict[str, list[CheckView]] = {}
+    for check in checks:
+        answered = None if check.position == again else last.get(check.pk)
+        view = check_view(check, user, answered, section_title=titles.get(check.section, ""))
+        by_section.setdefault(check.section, []).append(view)
+    return by_section

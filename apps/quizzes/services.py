@@ -18,7 +18,9 @@ from apps.quizzes.kinds import grade_response
 from apps.quizzes.models import (
     GRACE,
     Attempt,
+    CheckAnswer,
     Choice,
+    LessonCheck,
     Question,
     Quiz,
     Response,
@@ -433,3 +435,45 @@ def retire_question(question: Question) -> None:
         Question.objects.filter(pk=question.pk).update(current=False)
     else:
         question.delete()
+
+
+def answer_check(lesson_check: LessonCheck, user, answer, now=None) -> CheckAnswer:
+    """Grade an answer to a check inside a lesson. A signed-in student's answer replaces
+    their last one and, once committed, is announced on `question_answered` (source
+    "check"); an anonymous reader gets the same verdict and nothing is stored."""
+    now = now or timezone.now()
+    question = lesson_check.question
+    grade = grade_response(question, answer)
+    result = CheckAnswer(
+        lesson_check=lesson_check,
+        question=question,
+        answer=answer,
+        fraction=grade.fraction or 0.0,
+        feedback=grade.feedback,
+        answered_at=now,
+    )
+    if not user.is_authenticated:
+        return result
+    with transaction.atomic():
+        result, _ = CheckAnswer.objects.update_or_create(
+            lesson_check=lesson_check,
+            user=user,
+            defaults={
+                "question": question,
+                "answer": answer,
+                "fraction": result.fraction,
+                "feedback": result.feedback,
+                "answered_at": now,
+            },
+        )
+        transaction.on_commit(
+            lambda: question_answered.send(
+                sender=LessonCheck,
+                user=user,
+                question=question,
+                correct=result.fraction >= 1,
+                answered_at=now,
+                source="check",
+            )
+        )
+    return result

@@ -229,7 +229,9 @@ def test_page_queries_do_not_grow_with_content(client, theory, alice):
     assert query_counts(client) == small_anonymous
     client.force_login(alice)
     assert query_counts(client) == small
-    assert max(small_anonymous.values()) <= 6, small_anonymous
+    # The lesson page is the largest: the lesson, its terms, sources, siblings, quiz, cases
+    # and checks (plus their options when it has checks).
+    assert max(small_anonymous.values()) <= 7, small_anonymous
 
 
 @pytest.mark.django_db

@@ -8,6 +8,7 @@ run is the same every time, and several attempts per quiz are pooled.
 """
 
 import random
+import re
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -16,11 +17,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.classes.models import Assignment, Class, Membership
+from apps.lessons.models import Lesson
 from apps.quizzes import services
 from apps.quizzes.kinds import grade_response
 from apps.quizzes.models import Attempt, Question, Quiz
-from apps.quizzes.presentation import names_for_attempt
-from tests.quizzes.conftest import Shown, client_for, shown_options
+from apps.quizzes.presentation import names_for_attempt, names_for_check
+from tests.conftest import make_user
+from tests.quizzes.conftest import OPTION, RADIO, Shown, client_for, shown_options, visible_text
 from tests.teaching.conftest import import_gift_text
 
 pytestmark = pytest.mark.django_db
@@ -131,4 +134,46 @@ def test_no_blind_strategy_passes_a_quiz_imported_from_gift(ingrid, alice, monke
     # Enough attempts that chance alone stays well inside the margin (about 4 standard
     # deviations for the option names, which differ with every attempt).
     results = play_blind(client_for(alice), [quiz], monkeypatch, attempts=20)
+    assert_no_strategy_beats_chance(results)
+
+
+def shown_check_options(html: str, anchor: str) -> list[Shown]:
+    section = re.search(rf'<section class="check" id="{anchor}".*?</section>', html, re.S)
+    form = section.group(0)
+    found = [Shown(value, visible_text(label)) for _, value, label in RADIO.findall(form)]
+    return found or [Shown(value, visible_text(label)) for value, label in OPTION.findall(form)]
+
+
+# Enough readers that chance alone stays about four standard deviations inside the margin
+# (each sees the checks' options in an order and under names drawn for them).
+CHECK_READERS = 20
+
+
+def test_no_blind_strategy_passes_the_checks_inside_the_lessons(content):
+    totals: dict[str, list[float]] = {}
+    lessons = list(Lesson.objects.published().prefetch_related("checks__question__choices"))
+    for number in range(CHECK_READERS):
+        reader = make_user(f"reader{number}")
+        client = client_for(reader)
+        for lesson in lessons:
+            html = client.get(lesson.get_absolute_url()).content.decode()
+            for check in lesson.checks.all():
+                question = check.question
+                if not question.spec.lists_choices:
+                    continue
+                options = shown_check_options(html, check.anchor)
+                assert len(options) == len(question.choice_list)
+                names = names_for_check(reader, question).by_name(question.choice_list)
+                rules = dict(STRATEGIES)
+                if question.kind == Question.Kind.TRUEFALSE:
+                    rules |= TRUEFALSE_STRATEGIES
+                for name, rule in rules.items():
+                    picked = names[rule(options).value]
+                    answer = [picked] if question.spec.picks_many else picked
+                    entry = totals.setdefault(name, [0.0, 0.0, 0])
+                    entry[0] += grade_response(question, answer).fraction
+                    entry[1] += _chance(question)
+                    entry[2] += 1
+    results = {name: (c / n, ch / n, n) for name, (c, ch, n) in totals.items()}
+    assert results["first shown"][2] >= CHECK_READERS * 16
     assert_no_strategy_beats_chance(results)

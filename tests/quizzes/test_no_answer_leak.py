@@ -9,6 +9,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from apps.quizzes.models import Attempt
@@ -183,3 +184,63 @@ def test_immediate_feedback_reveals_only_the_checked_questions_feedback(alice):
         if slot != single_slot:
             assert secrets_in(client.get(f"{start.url}?q={slot}")) == set()
     assert secrets_in(client.get(f"{start.url}summary/")) == set()
+
+
+# The same secrets as checks inside a lesson (every kind a check may be: not essays).
+SECRET_CHECKS = re.sub(
+    r"####(SENTINEL-GENERAL-[A-Z]+)",
+    r"####\1 See [Part](/lessons/secret-lesson/\\#part).",
+    SECRET_GIFT.split("::s-essay::")[0],
+).replace(
+    "::s-missingword:: The blank {~wrong#SENTINEL-MW-WRONG =right#SENTINEL-MW-RIGHT} is here.",
+    "::s-missingword:: The blank {~wrong#SENTINEL-MW-WRONG =right#SENTINEL-MW-RIGHT"
+    "####See [Part](/lessons/secret-lesson/\\#part).} is here.",
+)
+
+
+@pytest.fixture
+def secret_lesson(db, tmp_path):
+    from apps.lessons.models import Lesson, Theory
+    from apps.quizzes.loading import load_checks
+
+    theory = Theory.objects.create(slug="realism", title="Realism", status="published")
+    lesson = Lesson.objects.create(
+        slug="secret-lesson", title="Secret", theory=theory, status="published",
+        body="## Part {#part}\n\nText.\n\n## Later {#later}\n\nMore.",
+    )  # fmt: skip
+    folder = tmp_path / "lessons" / "checks"
+    folder.mkdir(parents=True)
+    (folder / "secret-lesson.gift").write_text(SECRET_CHECKS, encoding="utf-8")
+    assert load_checks(tmp_path) == 7
+    return lesson
+
+
+def test_no_check_in_a_lesson_shows_a_secret_before_it_is_answered(secret_lesson, alice):
+    url = secret_lesson.get_absolute_url()
+    for client in (Client(), client_for(alice)):
+        recorder = Recorder(client)
+        recorder.get(url)
+        for check in secret_lesson.checks.select_related("question"):
+            recorder.get(f"{url}checks/{check.position}/", **HX)  # asked afresh
+            recorder.get(f"{url}?again={check.position}")
+            recorder.post(f"{url}checks/{check.position}/", {}, **HX)  # no answer: refused
+            if check.question.lists_choices:  # (typed, "x" would be an answer)
+                recorder.post(f"{url}checks/{check.position}/", {"answer": "x"})  # refused
+        assert recorder.leaks() == []
+
+
+def test_answering_one_check_reveals_only_that_checks_feedback(secret_lesson, alice):
+    from apps.quizzes.presentation import names_for_check
+
+    check = secret_lesson.checks.get(question__title="s-single")
+    wrong = check.question.choices.get(text="Wrong answer")
+    client = client_for(alice)
+    url = secret_lesson.get_absolute_url()
+    answered = client.post(
+        f"{url}checks/{check.position}/",
+        {"answer": names_for_check(alice, check.question).name(wrong.pk)},
+        **HX,
+    )
+    allowed = {"SENTINEL-FB-WRONG", "SENTINEL-GENERAL-SINGLE"}
+    assert secrets_in(answered) == allowed  # not the right option's feedback
+    assert secrets_in(client.get(url)) == allowed  # the other checks still tell nothing

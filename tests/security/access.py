@@ -132,9 +132,18 @@ EXPECTED: dict[str, dict[str, Check]] = {
     )},
 
     "lessons:list": {"": PUBLIC},
-    "lessons:lesson": {
+    "site:lesson": {
         "published": Check(get=everyone(200), kwargs=slug(lambda w: w.lesson), missing=_missing_slug),
         "draft": Check(get=curators_only(), kwargs=slug(lambda w: w.draft_lesson), missing=_missing_slug),
+    },
+    # GET sends a browser back to the lesson; an empty POST shows the check asking for an answer.
+    "site:lesson-check": {
+        "published": Check(get=everyone(302), post=everyone(200),
+                           kwargs=lambda w: {"slug": w.lesson.slug, "number": w.extra["checks"][1].position},
+                           missing=lambda w: {"slug": w.lesson.slug, "number": MISSING}),
+        "draft": Check(get=curators_only(302), post=curators_only(200),
+                       kwargs=lambda w: {"slug": w.draft_lesson.slug, "number": w.extra["checks"][0].position},
+                       missing=lambda w: {"slug": MISSING_SLUG, "number": 1}),
     },
     "lessons:complete": {
         "published": Check(get=signed_in(405), post=signed_in(302), kwargs=slug(lambda w: w.lesson)),

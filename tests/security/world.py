@@ -27,7 +27,7 @@ from apps.lessons.models import (
     Theory,
 )
 from apps.quizzes import services
-from apps.quizzes.models import Attempt, Question, Quiz, Response
+from apps.quizzes.models import Attempt, Choice, LessonCheck, Question, Quiz, Response
 from apps.review.models import Card
 from tests.cases.conftest import make_case
 from tests.conftest import PASSWORD, make_user
@@ -101,6 +101,10 @@ def build_world() -> World:
         body="## Soon {#soon}\n\nDraft text.",
         status="draft",
     )
+    checks = [
+        _true_false_check(draft_lesson, "soon"),
+        _true_false_check(lesson, lesson.toc[0]["id"]),
+    ]
     term = GlossaryTerm.objects.get(slug="sanctions")
     draft_term = GlossaryTerm.objects.create(
         slug="draft-term", term="Draft term", definition="Not yet.", status="draft"
@@ -165,5 +169,19 @@ def build_world() -> World:
         submitted_attempt=submitted,
         essay=essay,
         review_card=review_card,
-        extra={"groups": list(Group.objects.all())},
+        extra={"groups": list(Group.objects.all()), "checks": checks},
+    )
+
+
+def _true_false_check(lesson: Lesson, section: str) -> LessonCheck:
+    """A check at the end of the lesson's checks, whatever the content gave it."""
+    question = Question.objects.create(
+        kind=Question.Kind.TRUEFALSE,
+        text="A check inside the lesson.",
+        general_feedback=f"See [the section]({lesson.get_absolute_url()}#{section}).",
+    )
+    Choice.objects.create(question=question, text="true", fraction=1)
+    Choice.objects.create(question=question, text="false", fraction=0, position=1)
+    return LessonCheck.objects.create(
+        lesson=lesson, position=lesson.checks.count() + 1, section=section, question=question
     )

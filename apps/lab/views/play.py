@@ -53,7 +53,7 @@ def _game_context(index: int, level: Level, game: Game | None) -> dict:
             partner=game.reveal(),
             outcome=PREDICTIONS[game.outcome()],
             predicted_right=game.outcome() == game.state["prediction"],
-            reading_url=reverse("lessons:lesson", args=[level.reading.lesson])
+            reading_url=reverse("site:lesson", args=[level.reading.lesson])
             + f"#{level.reading.anchor}",
         )
     return context

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from apps.cases import content_files as case_files
 from apps.lab import content_files as lab_files
 from apps.lessons import content_files as lesson_files
-from apps.quizzes.loading import export_quizzes
+from apps.quizzes.loading import export_checks, export_quizzes
 
 
 class Command(BaseCommand):
@@ -21,4 +21,5 @@ class Command(BaseCommand):
         case_files.export(content_dir)
         lab_files.export(content_dir)
         export_quizzes(content_dir)
+        export_checks(content_dir)
         self.stdout.write(f"Exported content to {content_dir}")

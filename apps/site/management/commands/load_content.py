@@ -12,7 +12,7 @@ from apps.core.page_cache import bump_content_version
 from apps.lab import content_files as lab_files
 from apps.lessons import content_files as lesson_files
 from apps.lessons.models import GlossaryTerm, Lesson, Source, Theory
-from apps.quizzes.loading import load_quizzes
+from apps.quizzes.loading import load_checks, load_quizzes
 from apps.site import search
 from apps.site.content import link_targets
 
@@ -33,6 +33,7 @@ class Command(BaseCommand):
                 case_files.load(content_dir, documents)
                 lab_files.load(content_dir, documents)
                 quizzes = load_quizzes(content_dir, documents, warnings)
+                checks = load_checks(content_dir, documents, warnings)
                 check_links(documents, link_targets())
                 record_revisions("Loaded from the content files")
         except ContentError as exc:
@@ -45,5 +46,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Loaded {Theory.objects.count()} theories, {Lesson.objects.count()} lessons, "
             f"{Case.objects.count()} cases, {GlossaryTerm.objects.count()} glossary terms, "
-            f"{Source.objects.count()} sources, {quizzes} quizzes."
+            f"{Source.objects.count()} sources, {quizzes} quizzes, {checks} checks in lessons."
         )
