@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.test import Client
 
 from apps.lab.scenarios import SCENARIOS
+from apps.quizzes import services as quiz_services
 from tests.course_content import load_course_content
 from tests.security.access import checks_for
 from tests.security.routes import all_routes
@@ -63,7 +64,12 @@ def browser_world() -> World:
     """The course content as `make run` loads it, and the security tests' personas and
     private objects on top."""
     load_course_content()
-    return build_world()
+    world = build_world()
+    # The student's lesson page has a check answered: its verdict, feedback and explanation.
+    check = world.extra["checks"][1]
+    wrong = check.question.choices.get(fraction=0)
+    quiz_services.answer_check(check, world.user("alice"), wrong.pk)
+    return world
 
 
 def _is_html_page(client: Client, url: str) -> bool:

@@ -72,3 +72,36 @@ def test_compare_and_search_work_without_javascript(live_server, browser, course
     page.get_by_role("button", name="Search").click()
     expect(page.locator("#results h2")).to_contain_text("for “Concert”")
     context.close()
+
+
+def test_checks_inside_a_lesson_answer_in_place_with_and_without_javascript(
+    live_server, browser, page, console_errors, course
+):
+    lesson = live_server.url + "/lessons/two-views-of-security/"
+    log_in(page, live_server.url, "lena")
+    page.goto(lesson)
+    check = page.locator("#check-3")
+    check.get_by_label("False").check()
+    check.get_by_role("button", name="Check answer").click()
+    expect(check.locator(".verdict")).to_have_text("Incorrect")
+    expect(check.locator(".verdict")).to_be_focused()
+    expect(check.get_by_role("link", name=re.compile("Reread “Lipson's angle”"))).to_be_visible()
+    assert page.url == lesson  # swapped in place, no reload
+    check.get_by_role("link", name="Try again").click()
+    check.get_by_label("True").check()
+    check.get_by_role("button", name="Check answer").click()
+    expect(check.locator(".verdict")).to_have_text("Correct")
+    page.reload()
+    expect(page.locator("#check-3 .verdict")).to_have_text("Correct")  # kept
+    assert console_errors == []
+
+    context = browser.new_context(java_script_enabled=False)
+    plain = context.new_page()
+    plain.goto(lesson)
+    first = plain.locator("#check-1")
+    first.get_by_label(re.compile("^Join the others against A")).check()
+    first.get_by_role("button", name="Check answer").click()
+    expect(plain).to_have_url(re.compile(r"/checks/1/#check-1$"))
+    expect(plain.locator("#check-1 .verdict")).to_have_text("Correct")
+    expect(plain.locator("#check-1")).to_contain_text("The pact asks D")
+    context.close()

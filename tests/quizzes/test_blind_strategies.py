@@ -138,7 +138,7 @@ def test_no_blind_strategy_passes_a_quiz_imported_from_gift(ingrid, alice, monke
 
 
 def shown_check_options(html: str, anchor: str) -> list[Shown]:
-    section = re.search(rf'<section class="check" id="{anchor}".*?</section>', html, re.S)
+    section = re.search(rf'<section class="lesson-check" id="{anchor}".*?</section>', html, re.S)
     form = section.group(0)
     found = [Shown(value, visible_text(label)) for _, value, label in RADIO.findall(form)]
     return found or [Shown(value, visible_text(label)) for value, label in OPTION.findall(form)]

@@ -53,7 +53,7 @@ def answer_for(user, check, right: bool) -> dict:
 
 
 def check_html(html: str, anchor: str) -> str:
-    found = re.search(rf'<section class="check" id="{anchor}".*?</section>', html, re.S)
+    found = re.search(rf'<section class="lesson-check" id="{anchor}".*?</section>', html, re.S)
     assert found, f"no check #{anchor} in the page"
     return found.group(0)
 
@@ -84,7 +84,7 @@ def test_a_student_answers_with_htmx_and_gets_the_verdict_and_explanation(
         response = client.post(check_url(check), answer_for(alice, check, right=False), **HX)
     body = response.content.decode()
     assert response.status_code == 200
-    assert body.lstrip().startswith(f'<section class="check" id="{check.anchor}"')
+    assert body.lstrip().startswith(f'<section class="lesson-check" id="{check.anchor}"')
     assert "verdict-incorrect" in body and "Try again" in body
     assert check.question.general_feedback_html in body
     kept = CheckAnswer.objects.get(user=alice, lesson_check=check)
