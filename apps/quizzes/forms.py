@@ -48,3 +48,16 @@ class AnswerForm(forms.Form):
         if spec.typed_length:
             return data["answer"] or None
         return None
+
+
+class SelfAssessmentForm(forms.Form):
+    """Which of the marking guide's criteria the student judges their essay meets."""
+
+    met = forms.TypedMultipleChoiceField(
+        label="What your answer does", coerce=int, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+
+    def __init__(self, criteria: list[str], *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["met"].choices = [(index, text) for index, text in enumerate(criteria)]

@@ -764,3 +764,24 @@ class RubricMark(models.Model):
 
     def __str__(self):
         return f"{self.response}: {self.level}"
+
+
+class SelfAssessment(models.Model):
+    """A student's own marking of an essay answer against the marking guide, while no
+    instructor has graded it. Never a grade: nothing that counts (the attempt's score,
+    the kept grade, the gradebook, grade passback) reads it, and an instructor's grade
+    replaces it on every page."""
+
+    response = models.OneToOneField(
+        Response, on_delete=models.CASCADE, related_name="self_assessment"
+    )
+    met = models.JSONField(default=list, help_text="Indexes of the guide's criteria met.")
+    criteria = models.PositiveSmallIntegerField(help_text="How many criteria the guide had.")
+    assessed_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.response} — self-assessed {len(self.met)}/{self.criteria}"
+
+    @property
+    def percent(self) -> int:
+        return round(100 * len(self.met) / self.criteria) if self.criteria else 0

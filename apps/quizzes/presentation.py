@@ -8,6 +8,7 @@ database ids or the author's order, and listed options appear in an order drawn 
 attempt unless the author fixed it.
 """
 
+import re
 from dataclasses import dataclass, field
 
 from django.utils.crypto import salted_hmac
@@ -20,6 +21,7 @@ from apps.quizzes.models import (
     Question,
     Quiz,
     Response,
+    render_text,
 )
 
 
@@ -50,11 +52,25 @@ def names_for_preview(user, quiz: Quiz) -> OptionNames:
     return OptionNames(f"preview:{user.pk}:{quiz.pk}")
 
 
-def names_for_check(user, question: Question) -> OptionNames:
+class PlaceNames(OptionNames):
+    """Opaque names drawn from the options' places in the question rather than their
+    database ids, so a check's page reads the same after the content is loaded afresh."""
+
+    def __init__(self, key: str, choices: list[Choice]):
+        super().__init__(key)
+        self.places = {choice.pk: choice.position for choice in choices}
+
+    def name(self, choice_id: int) -> str:
+        return super().name(self.places[choice_id])
+
+
+def names_for_check(user, check: LessonCheck) -> OptionNames:
     """A check's names, for one reader and one version of its question; every anonymous
     reader shares them, since their pages are cached and shared."""
     reader = user.pk if user.is_authenticated else "anonymous"
-    return OptionNames(f"check:{reader}:{question.pk}")
+    question = check.question
+    key = f"check:{reader}:{check.lesson.slug}:{check.position}:v{question.version}"
+    return PlaceNames(key, question.choice_list)
 
 
 @dataclass
@@ -250,7 +266,7 @@ def check_view(
 ) -> CheckView:
     """One check for `user`; `answered` is shown only when it answered the current version."""
     question = check.question
-    names = names_for_check(user, question)
+    names = names_for_check(user, check)
     if answered is not None and answered.question_id != question.pk:
         answered = None
     choices = check_choices(question, names)
@@ -276,3 +292,22 @@ def lesson_checks(lesson, user, again: int | None = None) -> dict[str, list[Chec
         view = check_view(check, user, answered, section_title=titles.get(check.section, ""))
         by_section.setdefault(check.section, []).append(view)
     return by_section
+
+
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(.+)$", re.M)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+
+
+def marking_criteria(question: Question) -> list[str]:
+    """The criteria of an essay's marking guide (its explanation), as safe inline HTML:
+    the guide's list items when it has a list, else its sentences; the closing "See […]"
+    pointer to the lesson is not a criterion."""
+    guide = (question.general_feedback or "").strip()
+    items = _LIST_ITEM.findall(guide)
+    if not items:
+        items = _SENTENCE_END.split(" ".join(guide.split()))
+    return [
+        render_text(item.strip(), question.text_format, inline=True)
+        for item in items
+        if item.strip() and not item.strip().startswith("See [")
+    ]

@@ -27,6 +27,7 @@ from apps.quizzes.models import (
     RubricCriterion,
     RubricLevel,
     RubricMark,
+    SelfAssessment,
     authored,
     rubric_fraction,
 )
@@ -477,3 +478,24 @@ def answer_check(lesson_check: LessonCheck, user, answer, now=None) -> CheckAnsw
             )
         )
     return result
+
+
+def self_assess(response: Response, met: list[int], criteria: int, now=None) -> SelfAssessment:
+    """Record a student's own marking of their essay answer (`met`: the indexes of the
+    guide's criteria they judge met), replacing an earlier one. Refused once an instructor
+    has graded the answer; it never touches the score, so nothing that counts changes."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        attempt = _lock(response.attempt)
+        response = Response.objects.select_related("question").get(pk=response.pk)
+        if attempt.state != Attempt.State.SUBMITTED:
+            raise QuizError("Submit the attempt first, then assess your answer.")
+        if response.fraction is not None:
+            raise QuizError("Your instructor has graded this answer; their grade stands.")
+        if any(not 0 <= index < criteria for index in met):
+            raise QuizError("That is not one of the guide's criteria.")
+        assessment, _ = SelfAssessment.objects.update_or_create(
+            response=response,
+            defaults={"met": sorted(set(met)), "criteria": criteria, "assessed_at": now},
+        )
+    return assessment

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,12 +20,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from apps.core.decorators import login_required_for_htmx
 from apps.core.roles import Action, may
 from apps.quizzes import grades, services
-from apps.quizzes.forms import AnswerForm
-from apps.quizzes.models import Attempt, Choice, Question, Quiz, Response
+from apps.quizzes.forms import AnswerForm, SelfAssessmentForm
+from apps.quizzes.models import Attempt, Choice, Question, Quiz, Response, SelfAssessment
 from apps.quizzes.presentation import (
     AnswerView,
     accepted_answers,
     answer_view,
+    marking_criteria,
     names_for_attempt,
     slot_states,
     take_context,
@@ -255,7 +256,7 @@ class ReviewItem:
 
 
 def _review_items(attempt: Attempt) -> list[ReviewItem]:
-    responses = attempt.responses.select_related("question").prefetch_related(
+    responses = attempt.responses.select_related("question", "self_assessment").prefetch_related(
         "question__choices", "question__criteria__levels", "rubric_marks"
     )
     by_question = {r.question_id: r for r in responses}
@@ -298,3 +299,52 @@ def review(request: HttpRequest, attempt_id: int) -> HttpResponse:
         "needs_grading": any(item.response.needs_grading for item in items),
     }
     return render(request, "quizzes/review.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def self_assess(request: HttpRequest, attempt_id: int, number: int) -> HttpResponse:
+    """Question `number` of a submitted attempt, an essay no instructor has graded yet:
+    the student's answer beside the model answer, and the guide's criteria to tick. Only
+    the attempt's student, and only where the quiz's review shows feedback."""
+    attempt = _get_own_attempt(request, attempt_id)
+    if attempt.in_progress:
+        return redirect("quizzes:take", attempt.pk)
+    if not 1 <= number <= len(attempt.question_order):
+        raise Http404("No such question in this attempt")
+    response = get_object_or_404(
+        attempt.responses.select_related("question"),
+        question_id=attempt.question_order[number - 1],
+    )
+    question = response.question
+    criteria = marking_criteria(question)
+    feedback_shown = attempt.review_options(request.user, timezone.now()).feedback
+    if question.grades_itself or not question.is_scored or not criteria or not feedback_shown:
+        raise Http404("This answer has no marking guide to assess it against")
+    review_url = reverse("quizzes:review", args=[attempt.pk]) + f"#review-{number}"
+    if response.fraction is not None:
+        messages.info(request, "Your instructor has graded this answer; their grade stands.")
+        return redirect(review_url)
+    existing = SelfAssessment.objects.filter(response=response).first()
+    form = SelfAssessmentForm(criteria, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.self_assess(response, form.cleaned_data["met"], len(criteria))
+        except services.QuizError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Saved your self-assessment. It is not a grade.")
+        return redirect(review_url)
+    met = set(existing.met) if existing else set()
+    context = {
+        "quiz": attempt.quiz,
+        "attempt": attempt,
+        "number": number,
+        "question": question,
+        "response": response,
+        "criteria": [(index, text, index in met) for index, text in enumerate(criteria)],
+        "existing": existing,
+        "form": form,
+        "review_url": review_url,
+    }
+    return render(request, "quizzes/self_assess.html", context)

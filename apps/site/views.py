@@ -124,6 +124,7 @@ def lesson_check(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         lesson=lesson,
         position=number,
     )
+    check.lesson = lesson
     title = next((item["title"] for item in lesson.toc if item["id"] == check.section), "")
     if request.method == "GET":
         if request.htmx:
@@ -131,7 +132,7 @@ def lesson_check(request: HttpRequest, slug: str, number: int) -> HttpResponse:
             return _render_check(request, lesson, view)
         return redirect(f"{lesson.get_absolute_url()}?again={number}#{check.anchor}")
     question = check.question
-    form = AnswerForm(question, names_for_check(request.user, question), request.POST)
+    form = AnswerForm(question, names_for_check(request.user, check), request.POST)
     answered, error = None, ""
     if not form.is_valid():
         error = "That answer is not one of the options. Choose again."

@@ -163,7 +163,7 @@ def test_no_blind_strategy_passes_the_checks_inside_the_lessons(content):
                     continue
                 options = shown_check_options(html, check.anchor)
                 assert len(options) == len(question.choice_list)
-                names = names_for_check(reader, question).by_name(question.choice_list)
+                names = names_for_check(reader, check).by_name(question.choice_list)
                 rules = dict(STRATEGIES)
                 if question.kind == Question.Kind.TRUEFALSE:
                     rules |= TRUEFALSE_STRATEGIES

@@ -238,7 +238,7 @@ def test_answering_one_check_reveals_only_that_checks_feedback(secret_lesson, al
     url = secret_lesson.get_absolute_url()
     answered = client.post(
         f"{url}checks/{check.position}/",
-        {"answer": names_for_check(alice, check.question).name(wrong.pk)},
+        {"answer": names_for_check(alice, check).name(wrong.pk)},
         **HX,
     )
     allowed = {"SENTINEL-FB-WRONG", "SENTINEL-GENERAL-SINGLE"}

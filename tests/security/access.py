@@ -230,6 +230,20 @@ EXPECTED: dict[str, dict[str, Check]] = {
                                    kwargs=attempt("open_attempt"), missing=no_attempt),
     },
 
+    # A self-assessment belongs to its student alone: for everyone else it does not exist.
+    "quizzes:self_assess": {
+        "alice's ungraded essay": Check(
+            get=row(LOGIN, 200, 404, 404, 404, 404, 404),
+            post=row(LOGIN, 302, 404, 404, 404, 404, 404),
+            kwargs=lambda w: {"attempt_id": w.submitted_attempt.pk,
+                              "number": w.submitted_attempt.slot_of(w.essay.question_id)},
+            missing=lambda w: {"attempt_id": MISSING, "number": 1}),
+        "not an essay": Check(
+            get=row(LOGIN, 404, 404, 404, 404, 404, 404),
+            kwargs=lambda w: {"attempt_id": w.submitted_attempt.pk,
+                              "number": w.submitted_attempt.slot_of(w.question_of(w.own_quiz).pk)}),
+    },
+
     "classes:join": {"": Check(get=signed_in(200), post=signed_in(200))},
     "classes:join_code": {
         "ingrid's code": Check(get=signed_in(200), post=signed_in(302), kwargs=lambda w: {"code": w.klass.join_code}),

@@ -44,7 +44,7 @@ GIFT = """\
 
 ::short:: Whose chapter asks whether security regimes are possible? {=Lipson}
 
-::essay:: Explain why a regime is not an international organization. {}
+::essay:: Explain why a regime is not an international organization. {####A good answer says that a regime is a set of shared expectations. It adds that an organization is a body with staff and a budget.}
 """
 
 

@@ -47,7 +47,7 @@ def check_url(check) -> str:
 def answer_for(user, check, right: bool) -> dict:
     """The posted form for a single-choice or true/false check: the right option or a
     wrong one, under the opaque name this reader's page gives it."""
-    names = names_for_check(user, check.question)
+    names = names_for_check(user, check)
     choice = next(c for c in check.question.choices.all() if (c.fraction >= 1) == right)
     return {"answer": names.name(choice.pk)}
 
@@ -184,7 +184,7 @@ def test_each_kind_of_check_grades_as_the_quiz_engine_does(content, alice):
         in client.post(check_url(number), {"answer": "3"}, **HX).content.decode()
     )
     _, matching = lesson_and_check("what-is-a-regime", 2)
-    names = names_for_check(alice, matching.question)
+    names = names_for_check(alice, matching)
     pairs = {f"match-{names.name(c.pk)}": c.match_text for c in matching.question.choices.all()}
     first = next(iter(pairs))
     pairs[first] = ""  # one of four left out: partly right
