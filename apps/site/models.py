@@ -25,3 +25,16 @@ class SearchDocument(models.Model):
 
     def __str__(self):
         return f"{self.kind}: {self.title}"
+
+
+class SearchWord(models.Model):
+    """One word of the indexed titles and texts, rebuilt with the index: the vocabulary a
+    misspelled query is matched against ("did you mean", PostgreSQL's pg_trgm)."""
+
+    word = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        indexes = [GinIndex(fields=["word"], opclasses=["gin_trgm_ops"], name="search_word_trgm")]
+
+    def __str__(self):
+        return self.word

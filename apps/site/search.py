@@ -9,23 +9,37 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from html import unescape
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    TrigramSimilarity,
+)
 from django.db import connection, models, transaction
 from django.db.models import F, Q
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 from apps.cases.models import Case
-from apps.lessons.models import GlossaryTerm, Lesson, Theory
+from apps.lessons.models import GlossaryTerm, Lesson, Source, Theory
 from apps.quizzes.models import Attempt, Question
-from apps.site.models import SearchDocument
+from apps.site.models import SearchDocument, SearchWord
 
 MAX_QUERY_LENGTH = 200
 MAX_RESULTS = 30
 # Control characters cannot occur in page text, so they mark highlights safely before escaping.
 START, STOP = "\x02", "\x03"
-KIND_LABELS = {"lesson": "Lesson", "case": "Case", "term": "Glossary", "theory": "Theory",
-               "question": "Quiz explanation"}  # fmt: skip
+KIND_LABELS = {"lesson": "Lesson", "case": "Case", "term": "Glossary", "source": "Source",
+               "theory": "Theory", "question": "Quiz explanation"}  # fmt: skip
+# Results come grouped by kind in this order: what a learner reads first (lessons, cases,
+# the glossary, the sources) above the theory pages, and quiz material last.
+KIND_ORDER = list(KIND_LABELS)
+GROUP_LABELS = {"lesson": "Lessons", "case": "Cases", "term": "Glossary", "source": "Sources",
+                "theory": "Theories", "question": "Quiz explanations"}  # fmt: skip
+# A query word this similar (pg_trgm, 0 to 1) to an indexed word is read as a misspelling.
+SIMILAR_ENOUGH = 0.4
+WORD_RE = re.compile(r"[^\W\d_]{4,}")
 
 
 @dataclass
@@ -38,6 +52,20 @@ class Result:
     @property
     def kind_label(self) -> str:
         return KIND_LABELS.get(self.kind, self.kind)
+
+
+@dataclass
+class Group:
+    label: str
+    results: list[Result]
+
+
+def grouped(results: list[Result]) -> list[Group]:
+    """The results in groups by kind, in KIND_ORDER, each keeping its own ranking."""
+    groups: dict[str, Group] = {}
+    for result in results:
+        groups.setdefault(result.kind, Group(GROUP_LABELS[result.kind], [])).results.append(result)
+    return [groups[kind] for kind in KIND_ORDER if kind in groups]
 
 
 def plain_text(html: str) -> str:
@@ -59,6 +87,11 @@ def _documents() -> list[SearchDocument]:
         SearchDocument(kind="term", key=o.slug, title=o.term, url=o.get_absolute_url(),
                        text=plain_text(o.definition_html))
         for o in GlossaryTerm.objects.published()
+    ]  # fmt: skip
+    docs += [
+        SearchDocument(kind="source", key=o.key, title=f"{o.authors} ({o.year}), {o.title}",
+                       url=o.get_absolute_url(), text=f"{o.publication} {o.note}".strip())
+        for o in Source.objects.all()
     ]  # fmt: skip
     docs += [
         SearchDocument(kind="theory", key=o.slug, title=o.title, url=o.get_absolute_url(),
@@ -87,6 +120,9 @@ def rebuild_index() -> int:
     """Replace the whole index with the published content (a few hundred rows: cheap)."""
     SearchDocument.objects.all().delete()
     docs = SearchDocument.objects.bulk_create(_documents())
+    SearchWord.objects.all().delete()
+    words = {w.casefold() for doc in docs for w in WORD_RE.findall(f"{doc.title} {doc.text}")}
+    SearchWord.objects.bulk_create(SearchWord(word=w) for w in sorted(words) if len(w) <= 100)
     if connection.vendor == "postgresql":
         SearchDocument.objects.update(
             vector=SearchVector("title", weight="A", config="english")
@@ -102,10 +138,12 @@ def _visible_documents(user):
     if user.is_authenticated:
         completed = Attempt.objects.filter(user=user, state=Attempt.State.SUBMITTED)
         visible |= Q(quiz__in=completed.values("quiz"))
-    # Quiz material ranks below every lesson, case, term and theory.
+    # Grouped by kind: lessons first, quiz material last.
     return SearchDocument.objects.filter(visible).annotate(
-        is_quiz_material=models.Case(
-            models.When(quiz__isnull=True, then=0), default=1, output_field=models.IntegerField()
+        group=models.Case(
+            *(models.When(kind=kind, then=index) for index, kind in enumerate(KIND_ORDER)),
+            default=len(KIND_ORDER),
+            output_field=models.IntegerField(),
         )
     )
 
@@ -137,9 +175,38 @@ def _search_postgres(documents, query: str) -> list[Result]:
         )
         # Equal ranks are common (one quiz's explanations share a title): kind and key
         # settle them the same way whatever order the documents were written in.
-        .order_by("is_quiz_material", "-rank", "title", "kind", "key")[:MAX_RESULTS]
+        .order_by("group", "-rank", "title", "kind", "key")[:MAX_RESULTS]
     )
     return [Result(r.kind, r.title, r.url, _highlight(r.headline)) for r in rows]
+
+
+def suggestion(user, query: str) -> str | None:
+    """A spelling of `query` with each unknown word replaced by the most similar indexed
+    word ("colective security" → "collective security"), offered only when it finds
+    something; None when nothing is misspelled. PostgreSQL only (pg_trgm): elsewhere None.
+    """
+    if connection.vendor != "postgresql":
+        return None
+    typed = WORD_RE.findall(query.casefold())
+    known = set(SearchWord.objects.filter(word__in=typed).values_list("word", flat=True))
+    corrected = query.casefold()
+    for word in dict.fromkeys(typed):
+        if word in known:
+            continue
+        closest = (
+            # `trigram_similar` (pg_trgm's %, from its index) narrows; the similarity decides.
+            SearchWord.objects.filter(word__trigram_similar=word)
+            .annotate(similarity=TrigramSimilarity("word", word))
+            .filter(similarity__gte=SIMILAR_ENOUGH)
+            .order_by("-similarity", "word")
+            .values_list("word", flat=True)
+            .first()
+        )
+        if closest:
+            corrected = re.sub(rf"\b{re.escape(word)}\b", closest, corrected)
+    if corrected == query.casefold() or not search(user, corrected):
+        return None
+    return corrected
 
 
 def _highlight(text: str) -> SafeString:
@@ -148,7 +215,7 @@ def _highlight(text: str) -> SafeString:
 
 def _search_substring(documents, query: str) -> list[Result]:
     rows = documents.filter(Q(title__icontains=query) | Q(text__icontains=query)).order_by(
-        "is_quiz_material", "title", "kind", "key"
+        "group", "title", "kind", "key"
     )
     return [
         Result(row.kind, row.title, row.url, _highlight(_excerpt(row.text, query)))

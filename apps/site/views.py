@@ -49,8 +49,14 @@ def search(request: HttpRequest) -> HttpResponse:
     # A NUL cannot be stored or searched for in PostgreSQL text; it is never meant.
     query = request.GET.get("q", "").replace("\x00", "").strip()[: search_lib.MAX_QUERY_LENGTH]
     results = search_lib.search(request.user, query) if query else []
+    context = {
+        "query": query,
+        "results": results,
+        "groups": search_lib.grouped(results),
+        "suggestion": search_lib.suggestion(request.user, query) if query else None,
+    }
     template = "site/search.html" + ("#results" if request.htmx else "")
-    return render(request, template, {"query": query, "results": results})
+    return render(request, template, context)
 
 
 def term_detail(request: HttpRequest, slug: str) -> HttpResponse:

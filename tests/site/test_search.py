@@ -55,3 +55,52 @@ def test_an_edited_explanation_is_found_at_once(content, alice, django_capture_o
         question.save()
     assert len(callbacks) == 1  # one rebuild, however many rows the save touched
     assert "Quiz explanation" in results(client_for(alice), "/search/?q=zanzibar marmalade")
+
+
+def group_titles(page: str) -> list[str]:
+    import re
+
+    return re.findall(r'class="result-group-title">([^<]+?) <span', page)
+
+
+def test_results_are_grouped_by_kind_with_what_a_learner_reads_first(client, content):
+    page = results(client, "/search/?q=Krasner")
+    groups = group_titles(page)
+    assert groups[:4] == ["Lessons", "Cases", "Glossary", "Sources"]
+    assert groups.index("Sources") < groups.index("Theories")
+    assert "/sources/#krasner-1983" in page  # the sources are searched too
+
+
+def test_quiz_material_comes_last_as_its_own_group(content, alice):
+    completed(alice, "how-regimes-work")
+    groups = group_titles(results(client_for(alice), "/search/?q=transaction costs"))
+    assert groups[-1] == "Quiz explanations" and groups[0] == "Lessons"
+
+
+@pytest.mark.postgres
+def test_a_misspelling_gets_a_did_you_mean_from_the_indexed_words(client, content):
+    page = results(client, "/search/?q=colective security")
+    assert "0 results" in page
+    assert (
+        'Did you mean <a href="/search/?q=collective%20security">collective security</a>?' in page
+    )
+    assert "0 results" not in results(client, "/search/?q=collective security")
+    assert "Did you mean" not in results(client, "/search/?q=collective security")
+    # A word nothing resembles gets no hint, and neither does a correct word.
+    assert "Did you mean" not in results(client, "/search/?q=xyzzy")
+
+
+def test_without_postgresql_search_still_works_and_offers_no_suggestion(
+    client, content, monkeypatch
+):
+    """SQLite (the laptop default) has no pg_trgm: a plain substring search, no hint."""
+    from types import SimpleNamespace
+
+    from apps.site import search
+
+    monkeypatch.setattr(search, "connection", SimpleNamespace(vendor="sqlite"))
+    assert search.suggestion(None, "colective security") is None
+    page = results(client, "/search/?q=colective security")
+    assert "Did you mean" not in page and "0 results" in page
+    page = results(client, "/search/?q=Krasner")
+    assert group_titles(page)[0] == "Lessons" and "Sources" in group_titles(page)
