@@ -190,7 +190,8 @@ def test_search_escapes_the_query(client, content):
 def test_postgres_search_ranks_titles_above_body_mentions(client, content):
     html = client.get("/search/?q=security dilemma").content.decode()
     results = html[html.index('<ol class="results">') :]
-    first_title = results[results.index("<h3>") : results.index("</h3>")]
+    # Within the first group (lessons), the lesson titled with the phrase comes first.
+    first_title = results[results.index("<h4>") : results.index("</h4>")]
     assert "ecurity dilemma" in first_title
 
 
