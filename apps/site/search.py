@@ -30,13 +30,11 @@ MAX_QUERY_LENGTH = 200
 MAX_RESULTS = 30
 # Control characters cannot occur in page text, so they mark highlights safely before escaping.
 START, STOP = "\x02", "\x03"
-KIND_LABELS = {"lesson": "Lesson", "case": "Case", "term": "Glossary", "source": "Source",
-               "theory": "Theory", "question": "Quiz explanation"}  # fmt: skip
 # Results come grouped by kind in this order: what a learner reads first (lessons, cases,
 # the glossary, the sources) above the theory pages, and quiz material last.
-KIND_ORDER = list(KIND_LABELS)
 GROUP_LABELS = {"lesson": "Lessons", "case": "Cases", "term": "Glossary", "source": "Sources",
                 "theory": "Theories", "question": "Quiz explanations"}  # fmt: skip
+KIND_ORDER = list(GROUP_LABELS)
 # A query word this similar (pg_trgm, 0 to 1) to an indexed word is read as a misspelling.
 SIMILAR_ENOUGH = 0.4
 WORD_RE = re.compile(r"[^\W\d_]{4,}")
@@ -48,10 +46,6 @@ class Result:
     title: str
     url: str
     snippet: SafeString
-
-    @property
-    def kind_label(self) -> str:
-        return KIND_LABELS.get(self.kind, self.kind)
 
 
 @dataclass
