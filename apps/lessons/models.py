@@ -132,9 +132,23 @@ class Lesson(Publishable):
 
 
 class LessonProgress(models.Model):
+    """How far one student has got with one lesson. No row means not started."""
+
+    class State(models.TextChoices):
+        # In the order a student moves through them (see `has_read`).
+        READING = "reading", "Reading"
+        READ = "read", "Read"
+        QUIZ_PASSED = "quiz-passed", "Quiz passed"
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="progress")
-    completed_at = models.DateTimeField(auto_now_add=True)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.READING)
+    section = models.CharField(
+        max_length=200, blank=True, help_text="The anchor of the last section reached."
+    )
+    started_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
@@ -142,7 +156,17 @@ class LessonProgress(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.user} completed {self.lesson}"
+        return f"{self.user}: {self.lesson} ({self.get_state_display()})"
+
+    @property
+    def has_read(self) -> bool:
+        """Read to the end (or ticked), whether or not the quiz is passed too."""
+        return self.state != self.State.READING
+
+    def resume_url(self) -> str:
+        """The lesson at the last section reached."""
+        url = self.lesson.get_absolute_url()
+        return f"{url}#{self.section}" if self.section else url
 
 
 class ComparisonDimension(Publishable):

@@ -1,17 +1,26 @@
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from apps.cases.models import Case
 from apps.lessons.models import GlossaryTerm, Lesson, Theory
 from apps.site import search as search_lib
 from apps.site.comparison import ComparisonChoice, build_comparison, find_cell
+from apps.site.student_home import resume_and_next, student_home
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """The course's front page; a signed-in student also sees where to pick up (anonymous
+    visitors get the same page, from the page cache)."""
     return render(
         request,
         "site/home.html",
         {
+            "welcome": resume_and_next(request.user, timezone.now())
+            if request.user.is_authenticated
+            else None,
             "theories": Theory.objects.visible_to(request.user),
             "lessons": Lesson.objects.visible_to(request.user).only("slug", "title", "order"),
             "cases": Case.objects.visible_to(request.user).only(
@@ -19,6 +28,14 @@ def home(request: HttpRequest) -> HttpResponse:
             ),
         },
     )
+
+
+@login_required
+@require_GET
+def me(request: HttpRequest) -> HttpResponse:
+    """The signed-in student's own home: only ever their own progress."""
+    home = student_home(request.user, timezone.now())
+    return render(request, "site/me.html", {"home": home})
 
 
 def compare(request: HttpRequest) -> HttpResponse:

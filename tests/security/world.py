@@ -112,7 +112,7 @@ def build_world() -> World:
     ComparisonCell.objects.create(
         dimension=dimension, theory=theory, summary="Self-help.", detail="States help themselves."
     )
-    LessonProgress.objects.create(user=users["alice"], lesson=lesson)
+    LessonProgress.objects.create(user=users["alice"], lesson=lesson, section=lesson.toc[0]["id"])
     with reversion.create_revision():
         for obj in (theory, lesson, term, source, dimension, case):
             obj.save()
