@@ -1,7 +1,9 @@
 // Keeps a signed-in student's place in a lesson: reports the section being read (once
 // the reader has settled on it) and the end of the lesson when it comes into view.
 // Without this script the "I've read this" button at the end does the same.
-(function () {
+// It is loaded before htmx (from the page's head), so it starts once every deferred
+// script has run.
+document.addEventListener("DOMContentLoaded", function () {
   "use strict";
 
   var article = document.querySelector("[data-progress-url]");
@@ -55,4 +57,4 @@
     });
     ending.observe(end);
   }
-})();
+});
