@@ -96,13 +96,14 @@ def lesson_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _completion(request: HttpRequest, lesson: Lesson) -> HttpResponse:
-    """The lesson's progress section, just changed (an htmx swap)."""
+def _completion(request: HttpRequest, lesson: Lesson, pressed: bool) -> HttpResponse:
+    """The lesson's progress section after a change (an htmx swap); focus moves into it
+    only when the student pressed one of its buttons."""
     context = {
         "lesson": lesson,
         **_neighbours(request, lesson),
         "is_complete": _is_read(request.user, lesson),
-        "just_changed": True,
+        "just_changed": pressed,
     }
     return render(request, "lessons/lesson_detail.html#completion", context)
 
@@ -117,7 +118,7 @@ def toggle_complete(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         mark_unread(request.user, lesson)
     if request.htmx:
-        return _completion(request, lesson)
+        return _completion(request, lesson, pressed=True)
     return redirect(lesson.get_absolute_url() + "#completion")
 
 
@@ -140,7 +141,7 @@ def record_progress(request: HttpRequest, slug: str) -> HttpResponse:
         return HttpResponse(status=204)
     mark_read(request.user, lesson)
     if request.htmx:
-        return _completion(request, lesson)
+        return _completion(request, lesson, pressed=False)
     following = _neighbours(request, lesson)["next"]
     return redirect(following.get_absolute_url() if following else "lessons:list")
 

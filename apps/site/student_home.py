@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.urls import reverse
 
+from apps.cases.models import CasePrediction
 from apps.classes.models import Class
 from apps.classes.progress import AssignedQuiz, assigned_quizzes
 from apps.lab.models import SoloGame
@@ -66,6 +67,7 @@ class StudentHome:
     next_step: Place | None
     assignments: list[AssignedQuiz]
     classes: list[Class]
+    predictions: list[CasePrediction]  # on the cases, newest first
     reviews_due: int | None = None
 
     @property
@@ -155,6 +157,30 @@ def _lab_places(user) -> list[Place]:
     ]
 
 
+def case_predictions(user) -> list[CasePrediction]:
+    return list(
+        CasePrediction.objects.filter(user=user)
+        .select_related("case", "theory")
+        .only("judgement", "predicted_at", "case__slug", "case__title", "theory__slug",
+              "theory__title")
+    )  # fmt: skip
+
+
+def _case_places(predictions: list[CasePrediction]) -> list[Place]:
+    """A reading revealed but not yet judged is left half done."""
+    return [
+        Place(
+            kind="Case",
+            title=prediction.case.title,
+            url=prediction.get_absolute_url(),
+            detail=f"judge your prediction for {prediction.theory.title}",
+            at=prediction.predicted_at,
+        )
+        for prediction in predictions
+        if not prediction.judgement
+    ]
+
+
 def next_step(rows: list[LessonRow]) -> Place | None:
     """The first thing in course order the student has not done: read a lesson, then
     pass its quiz. None once every lesson is read and every quiz passed."""
@@ -183,21 +209,23 @@ def reviews_due(user) -> int | None:
     return None
 
 
-def _places(user, rows: list[LessonRow]) -> list[Place]:
+def _places(user, rows: list[LessonRow], predictions: list[CasePrediction]) -> list[Place]:
     places = _lesson_places(rows) + _quiz_places(user) + _lab_places(user)
+    places += _case_places(predictions)
     return sorted(places, key=lambda place: place.at, reverse=True)
 
 
 def resume_and_next(user, now) -> tuple[Place | None, Place | None]:
     """The home page's short version: where the student left off, and what comes next."""
     rows = lesson_rows(user, now)
-    places = _places(user, rows)
+    places = _places(user, rows, case_predictions(user))
     return (places[0] if places else None), next_step(rows)
 
 
 def student_home(user, now) -> StudentHome:
     rows = lesson_rows(user, now)
-    places = _places(user, rows)
+    predictions = case_predictions(user)
+    places = _places(user, rows, predictions)
     assignments = assigned_quizzes(user, now)
     assignments.sort(key=lambda item: not item.is_overdue)  # stable: by due date within
     return StudentHome(
@@ -206,5 +234,6 @@ def student_home(user, now) -> StudentHome:
         next_step=next_step(rows),
         assignments=assignments,
         classes=list(Class.objects.filter(memberships__student=user).select_related("owner")),
+        predictions=predictions,
         reviews_due=reviews_due(user),
     )

@@ -49,11 +49,21 @@ document.addEventListener("DOMContentLoaded", function () {
   var sections = new IntersectionObserver(reportSoon);
   headings.forEach(function (heading) { sections.observe(heading); });
 
+  // The end counts once it has stayed in view for a moment. The progress section is
+  // swapped for its "read" version only while the reader is not using it: a keyboard
+  // user's focus is never pulled out from under them.
+  var endTimer = null;
   if (end && end.querySelector(".read-on")) {
     var ending = new IntersectionObserver(function (entries) {
+      window.clearTimeout(endTimer);
       if (!entries.some(function (entry) { return entry.isIntersecting; })) return;
-      ending.disconnect();
-      post({ read: "1" }, "#completion");
+      endTimer = window.setTimeout(function () {
+        ending.disconnect();
+        var current = document.getElementById("completion");
+        if (!current || !current.querySelector(".read-on")) return;
+        var inUse = current.contains(document.activeElement);
+        post({ read: "1" }, inUse ? null : "#completion");
+      }, SETTLE_MS);
     });
     ending.observe(end);
   }

@@ -172,6 +172,12 @@ EXPECTED: dict[str, dict[str, Check]] = {
         "draft": Check(get=everyone(405), post=curators_only(200), kwargs=slug(lambda w: w.draft_case)),
     },
 
+    "cases:judge": {
+        # Judging with nothing predicted is shown again with its error, for anyone.
+        "published": Check(get=everyone(405), post=everyone(200), kwargs=slug(lambda w: w.case)),
+        "draft": Check(get=everyone(405), post=curators_only(200), kwargs=slug(lambda w: w.draft_case)),
+    },
+
     "lab:sandbox": {"": PUBLIC},
     "lab:scenarios": {"": PUBLIC},
     "lab:scenario": {"": Check(get=everyone(200), kwargs=lab_scenario, missing=_missing_slug)},

@@ -7,10 +7,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from apps.cases import services as case_services
 from apps.classes.models import Assignment, Class, Membership
 from apps.lab.models import SoloGame
 from apps.lessons import services
+from apps.lessons.models import Theory
 from apps.quizzes import services as quiz_services
+from tests.cases.conftest import make_case
 from tests.lessons.conftest import make_lessons, theory  # noqa: F401 - a fixture
 from tests.quizzes.conftest import choice_id, questions_by_title, quiz_from_gift
 
@@ -157,3 +160,17 @@ def test_the_query_count_does_not_grow_with_progress(client, theory, alice, bob,
         counts[student.username] = len(queries)
     assert counts["alice"] == counts["bob"], counts
     assert counts["bob"] <= 17
+
+
+def test_case_predictions_and_judgements_are_listed_and_unjudged_ones_continue(client, alice):
+    case = make_case()
+    realism, regimes = Theory.objects.get(slug="realism"), Theory.objects.get(slug="regimes")
+    case_services.save_prediction(alice, case, realism, "Power decides.")
+    case_services.judge_prediction(alice, case, realism, "partly")
+    case_services.save_prediction(alice, case, regimes, "Rules hold.")
+    client.force_login(alice)
+    html = client.get("/me/").content.decode()
+    listed = html[html.index('id="predictions-title"') :]
+    assert "It partly matched" in listed and "Not judged yet" in listed
+    assert f'href="{case.get_absolute_url()}?lens=regimes#readings">Continue: {case.title}' in html
+    assert "judge your prediction for Security regimes" in html
