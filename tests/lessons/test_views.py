@@ -237,3 +237,16 @@ def test_page_queries_do_not_grow_with_content(client, theory, alice):
 def test_a_lesson_links_its_quiz(client, content):
     html = client.get("/lessons/how-regimes-work/").content.decode()
     assert 'href="/quizzes/how-regimes-work/"' in html
+
+
+@pytest.mark.django_db
+def test_the_lesson_list_says_how_long_lessons_take_from_their_own_figures(client, content):
+    minutes = sorted(Lesson.objects.values_list("reading_minutes", flat=True))
+    html = client.get("/lessons/").content.decode()
+    assert f"Each takes {minutes[0]}–{minutes[-1]} minutes to read." in html
+    for lesson in Lesson.objects.all():
+        lesson.body = "word " * 200 * 3
+        lesson.save()
+    bump_content_version()
+    html = client.get("/lessons/").content.decode()
+    assert "Each takes about 3 minutes to read." in html
