@@ -16,6 +16,7 @@ from apps.lessons.models import Lesson, LessonProgress
 from apps.quizzes.grades import kept_grades
 from apps.quizzes.models import Attempt, Quiz
 from apps.quizzes.services import close_overdue_attempts
+from apps.review.services import due_count
 
 State = LessonProgress.State
 
@@ -204,9 +205,8 @@ def next_step(rows: list[LessonRow]) -> Place | None:
 
 
 def reviews_due(user) -> int | None:
-    """Cards due for spaced review today. None hides the slot: the review app is built
-    alongside and is wired in here when both are merged."""
-    return None
+    """Cards due for spaced review today (None would hide the slot)."""
+    return due_count(user)
 
 
 def _places(user, rows: list[LessonRow], predictions: list[CasePrediction]) -> list[Place]:
