@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.core.publishing import Publishable, RendersMarkdown
 from apps.lessons.models import GlossaryTerm, Lesson, Source, Theory
@@ -108,3 +110,38 @@ class CaseReading(RendersMarkdown):
 
     def __str__(self):
         return f"{self.case} read as {self.theory}"
+
+
+class CasePrediction(models.Model):
+    """What a signed-in student expected one theory to make of a case, committed before its
+    reading was revealed, and how they judged it against the reading afterwards. Anonymous
+    visitors' predictions and judgements live in their session instead."""
+
+    class Judgement(models.TextChoices):
+        MATCHED = "matched", "My prediction matched"
+        PARTLY = "partly", "It partly matched"
+        MISSED = "missed", "I missed it"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="case_predictions"
+    )
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="predictions")
+    theory = models.ForeignKey(Theory, on_delete=models.CASCADE, related_name="predictions")
+    text = models.TextField(max_length=2000)
+    judgement = models.CharField(max_length=8, choices=Judgement.choices, blank=True)
+    predicted_at = models.DateTimeField(default=timezone.now)
+    judged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "case", "theory"], name="one_prediction_per_reading"
+            )
+        ]
+        ordering = ["-predicted_at"]
+
+    def __str__(self):
+        return f"{self.user}: {self.case} as {self.theory}"
+
+    def get_absolute_url(self):
+        return f"{self.case.get_absolute_url()}?lens={self.theory.slug}#readings"

@@ -12,17 +12,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from django_htmx.http import push_url
 
-from apps.cases.forms import PredictionForm
-from apps.cases.models import Case, CaseReading, TimelineEvent
+from apps.cases import services
+from apps.cases.forms import JudgementForm, PredictionForm
+from apps.cases.models import Case, CasePrediction, CaseReading, TimelineEvent
 from apps.core.page_cache import content_version
 from apps.core.roles import Action, may
 from apps.lessons.models import GlossaryTerm, Lesson, Source, Theory
 
-# Predictions live in the session so anonymous visitors can commit them too:
-# {case slug: {theory slug: text}}.
+# A signed-in student's predictions are CasePrediction rows; an anonymous visitor's live
+# in the session: {case slug: {theory slug: text}}, and their judgements beside them.
 PREDICTIONS = "case_predictions"
+JUDGEMENTS = "case_judgements"
 # Each htmx partial and the query parameters it owns.
-PARTIALS = {"readings": ("lens", "with", "reveal"), "timeline": ("kinds",)}
+PARTIALS = {"readings": ("lens", "with"), "timeline": ("kinds",)}
 
 
 def case_list(request: HttpRequest) -> HttpResponse:
@@ -92,7 +94,6 @@ class PageState:
     front: str = ""  # theory slug of the reading in front ("" when the case has none)
     lens_chosen: bool = False  # whether the URL named the front lens
     beside: str = ""  # a second reading shown side by side
-    reveal: bool = False  # reveal without committing a prediction
     kinds: tuple[str, ...] = ()  # timeline filter; empty shows every event
 
     @classmethod
@@ -108,7 +109,6 @@ class PageState:
             front=front,
             lens_chosen=chosen,
             beside=beside if beside in lenses and beside != front else "",
-            reveal=query.get("reveal") == "1",
             kinds=tuple(k for k in TimelineEvent.Kind.values if k in wanted and k in present),
         )
 
@@ -117,8 +117,6 @@ class PageState:
         params = [("lens", self.front)] if self.lens_chosen else []
         if self.beside:
             params.append(("with", self.beside))
-        if self.reveal:
-            params.append(("reveal", "1"))
         return params
 
     @property
@@ -131,35 +129,60 @@ class PageState:
         return query
 
 
+@dataclass(frozen=True)
+class Prediction:
+    text: str
+    judgement: str = ""  # a CasePrediction.Judgement value, "" until judged
+
+    @property
+    def judgement_label(self) -> str:
+        return CasePrediction.Judgement(self.judgement).label if self.judgement else ""
+
+
 @dataclass
 class ReadingPanel:
     reading: CaseReading
-    prediction: str
-    revealed: bool
+    prediction: Prediction | None
+    other: str  # the lens of the panel beside this one, which its forms carry along
     form: PredictionForm | None = None
+    judgement_form: JudgementForm | None = None
+
+    @property
+    def revealed(self) -> bool:
+        """A reading is revealed only to a student who has committed a prediction for it."""
+        return self.prediction is not None
 
 
-def _case_predictions(request: HttpRequest, case: Case) -> dict[str, str]:
-    return request.session.get(PREDICTIONS, {}).get(case.slug, {})
+def _case_predictions(request: HttpRequest, case: Case) -> dict[str, Prediction]:
+    """{theory slug: Prediction} of this student (or visitor) for the case."""
+    if request.user.is_authenticated:
+        rows = CasePrediction.objects.filter(user=request.user, case=case)
+        rows = rows.select_related("theory").only("text", "judgement", "theory__slug")
+        return {row.theory.slug: Prediction(row.text, row.judgement) for row in rows}
+    texts = request.session.get(PREDICTIONS, {}).get(case.slug, {})
+    judged = request.session.get(JUDGEMENTS, {}).get(case.slug, {})
+    return {lens: Prediction(text, judged.get(lens, "")) for lens, text in texts.items()}
 
 
 def _reading_panels(
-    case: Case, state: PageState, predictions: dict[str, str], form: PredictionForm | None
+    case: Case, state: PageState, predictions: dict[str, Prediction], form=None
 ) -> list[ReadingPanel]:
-    """One panel, or two side by side. Side by side compares readings, so both are revealed."""
+    """One panel, or two side by side; each reading stays hidden until it is predicted.
+    `form` (a prediction or a judgement, with its errors) goes to the panel it was for."""
     by_lens = {reading.theory.slug: reading for reading in case.readings.all()}
     lenses = [state.front, state.beside] if state.beside else [state.front]
     panels = []
     for lens in lenses:
         if lens not in by_lens:
             continue
-        prediction = predictions.get(lens, "")
+        mine = form if form is not None and form.data.get("lens") == lens else None
         panels.append(
             ReadingPanel(
                 reading=by_lens[lens],
-                prediction=prediction,
-                revealed=state.reveal or bool(state.beside) or bool(prediction),
-                form=form if form is not None and form.data.get("lens") == lens else None,
+                prediction=predictions.get(lens),
+                other=next((other for other in lenses if other != lens), ""),
+                form=mine if isinstance(mine, PredictionForm) else None,
+                judgement_form=mine if isinstance(mine, JudgementForm) else None,
             )
         )
     return panels
@@ -221,15 +244,14 @@ def _page_url(case: Case, state: PageState, anchor: str) -> str:
     return case.get_absolute_url() + (f"?{query}" if query else "") + f"#{anchor}"
 
 
-def _render_case_page(
-    request: HttpRequest, case: Case, state: PageState, form: PredictionForm | None = None
-) -> HttpResponse:
+def _render_case_page(request: HttpRequest, case: Case, state: PageState, form=None):
     partial = _partial(request)
     context = {
         "case": case,
         "state": state,
         "readings": case.readings.all(),
         "panels": _reading_panels(case, state, _case_predictions(request, case), form),
+        "judgements": CasePrediction.Judgement.choices,
         "timeline": _timeline(case, state),
         "interpretations": _interpretations(case),
         "links": _case_links(case, request.user),
@@ -246,20 +268,49 @@ def case_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _render_case_page(request, case, state)
 
 
-@require_POST
-def predict(request: HttpRequest, slug: str) -> HttpResponse:
-    """Keep the student's prediction for one lens, then reveal that lens's reading."""
+def _case_lens(request: HttpRequest, slug: str):
+    """The case, the state its page is in after a post, and its lenses."""
     case = _get_case_for_user(request, slug)
     state = PageState.from_query(_page_query(request, request.POST), case)
-    lenses = [reading.theory.slug for reading in case.readings.all()]
-    form = PredictionForm(request.POST, lenses=lenses)
-    if not form.is_valid():
-        return _render_case_page(request, case, state, form)
+    return case, state, {reading.theory.slug: reading.theory for reading in case.readings.all()}
 
-    predictions = request.session.get(PREDICTIONS, {})
-    predictions.setdefault(case.slug, {})[form.cleaned_data["lens"]] = form.cleaned_data["text"]
-    request.session[PREDICTIONS] = predictions
 
+def _after_post(request: HttpRequest, case: Case, state: PageState) -> HttpResponse:
     if request.htmx:
         return _render_case_page(request, case, state)
     return redirect(_page_url(case, state, "readings"))
+
+
+@require_POST
+def predict(request: HttpRequest, slug: str) -> HttpResponse:
+    """Keep the student's prediction for one lens, then reveal that lens's reading."""
+    case, state, theories = _case_lens(request, slug)
+    form = PredictionForm(request.POST, lenses=list(theories))
+    if not form.is_valid():
+        return _render_case_page(request, case, state, form)
+    lens, text = form.cleaned_data["lens"], form.cleaned_data["text"]
+    if request.user.is_authenticated:
+        services.save_prediction(request.user, case, theories[lens], text)
+    else:
+        predictions = request.session.get(PREDICTIONS, {})
+        predictions.setdefault(case.slug, {}).setdefault(lens, text)
+        request.session[PREDICTIONS] = predictions
+    return _after_post(request, case, state)
+
+
+@require_POST
+def judge(request: HttpRequest, slug: str) -> HttpResponse:
+    """Keep how the student judges their prediction against the reading it revealed."""
+    case, state, theories = _case_lens(request, slug)
+    predictions = _case_predictions(request, case)
+    form = JudgementForm(request.POST, lenses=list(theories), predicted=set(predictions))
+    if not form.is_valid():
+        return _render_case_page(request, case, state, form)
+    lens, judgement = form.cleaned_data["lens"], form.cleaned_data["judgement"]
+    if request.user.is_authenticated:
+        services.judge_prediction(request.user, case, theories[lens], judgement)
+    else:
+        judgements = request.session.get(JUDGEMENTS, {})
+        judgements.setdefault(case.slug, {})[lens] = judgement
+        request.session[JUDGEMENTS] = judgements
+    return _after_post(request, case, state)

@@ -1,10 +1,12 @@
 """Where each student stands on each assigned quiz: a quiz's attempt summary
 (quizzes.grades) read against the assignment's dates."""
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 from apps.classes.models import Assignment
-from apps.quizzes.grades import Summary
+from apps.core.publishing import Status as Publication
+from apps.quizzes.grades import EMPTY, Summary, summaries
 
 
 class Status(StrEnum):
@@ -38,3 +40,39 @@ def status_of(assignment: Assignment, summary: Summary, now) -> Status:
     if not assignment.is_open(now):
         return Status.NOT_OPEN
     return Status.MISSING if now > assignment.due_at else Status.TO_DO
+
+
+@dataclass
+class AssignedQuiz:
+    assignment: Assignment
+    status: Status
+    grade: float | None
+    available: bool
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == Status.MISSING
+
+
+def assigned_quizzes(user, now) -> list[AssignedQuiz]:
+    """Every quiz the student's classes assign, soonest due first, with where they stand;
+    the same queries for any number of classes and assignments."""
+    assignments = list(
+        Assignment.objects.for_student(user)
+        .select_related("klass", "klass__owner", "quiz")
+        .order_by("due_at", "pk")
+    )
+    found = summaries([user.pk], {a.quiz_id for a in assignments})
+    items = []
+    for assignment in assignments:
+        quiz = assignment.quiz
+        summary: Summary = found.get((user.pk, quiz.pk), EMPTY)
+        items.append(
+            AssignedQuiz(
+                assignment=assignment,
+                status=status_of(assignment, summary, now),
+                grade=summary.kept_grade(quiz) if quiz.scores_visible(now) else None,
+                available=quiz.status == Publication.PUBLISHED,
+            )
+        )
+    return items

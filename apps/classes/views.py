@@ -1,7 +1,5 @@
 """The student's side of classes: joining with a code or a link, and what is assigned."""
 
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,11 +10,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.classes import services
 from apps.classes.forms import JoinForm
-from apps.classes.models import Assignment, Class, Membership
-from apps.classes.progress import Status, status_of
-from apps.core.publishing import Status as Publication
+from apps.classes.models import Class, Membership
+from apps.classes.progress import assigned_quizzes
 from apps.core.roles import Action, may
-from apps.quizzes.grades import EMPTY, Summary, summaries
 
 
 def _require_student(request: HttpRequest) -> None:
@@ -73,37 +69,11 @@ def join_code(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "classes/join_confirm.html", {"klass": klass, "already": already})
 
 
-@dataclass
-class AssignedQuiz:
-    assignment: Assignment
-    status: Status
-    grade: float | None
-    available: bool
-
-
 @login_required
 @require_GET
 def assigned(request: HttpRequest) -> HttpResponse:
     """Every quiz the student's classes assign, by due date, with where they stand."""
-    now = timezone.now()
-    assignments = list(
-        Assignment.objects.for_student(request.user)
-        .select_related("klass", "klass__owner", "quiz")
-        .order_by("due_at", "pk")
-    )
-    found = summaries([request.user.pk], {a.quiz_id for a in assignments})
-    items = []
-    for assignment in assignments:
-        quiz = assignment.quiz
-        summary: Summary = found.get((request.user.pk, quiz.pk), EMPTY)
-        items.append(
-            AssignedQuiz(
-                assignment=assignment,
-                status=status_of(assignment, summary, now),
-                grade=summary.kept_grade(quiz) if quiz.scores_visible(now) else None,
-                available=quiz.status == Publication.PUBLISHED,
-            )
-        )
+    items = assigned_quizzes(request.user, timezone.now())
     classes = Class.objects.filter(memberships__student=request.user).select_related("owner")
     context = {"items": items, "classes": classes}
     return render(request, "classes/assigned.html", context)

@@ -81,6 +81,6 @@ class ComparisonDimensionAdmin(MarkdownPreviewMedia, HistoryAdmin):
 
 @admin.register(LessonProgress)
 class LessonProgressAdmin(IdsInRange, admin.ModelAdmin):
-    list_display = ["user", "lesson", "completed_at"]
-    list_filter = ["lesson"]
+    list_display = ["user", "lesson", "state", "section", "updated_at"]
+    list_filter = ["lesson", "state"]
     search_fields = ["user__username"]

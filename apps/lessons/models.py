@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from apps.core.publishing import Publishable, RendersMarkdown
+from apps.core.publishing import Publishable, PublishableQuerySet, RendersMarkdown
 
 WORDS_PER_MINUTE = 200
 # Headings in rendered (sanitized) Markdown: the renderer writes their id first.
@@ -106,6 +106,19 @@ class GlossaryTerm(Publishable):
         return self.term[:1].upper()
 
 
+class LessonQuerySet(PublishableQuerySet):
+    def around(self, lesson: "Lesson") -> dict:
+        """The lesson's place among these lessons: previous, next, position and total."""
+        siblings = list(self.only("slug", "title", "order"))
+        index = next(i for i, item in enumerate(siblings) if item.pk == lesson.pk)
+        return {
+            "previous": siblings[index - 1] if index > 0 else None,
+            "next": siblings[index + 1] if index + 1 < len(siblings) else None,
+            "position": index + 1,
+            "total": len(siblings),
+        }
+
+
 class Lesson(Publishable):
     slug = models.SlugField(unique=True)
     title = models.CharField(max_length=200)
@@ -123,6 +136,8 @@ class Lesson(Publishable):
     body_html = models.TextField(blank=True, editable=False)
     toc = models.JSONField(default=list, blank=True, editable=False)
     reading_minutes = models.PositiveSmallIntegerField(default=1, editable=False)
+
+    objects = LessonQuerySet.as_manager()
 
     markdown_fields = ("misconception", "body")
 
@@ -168,10 +183,32 @@ class Lesson(Publishable):
         return None
 
 
+class LessonProgressQuerySet(models.QuerySet):
+    def read(self):
+        """Read to the end (or ticked), whether or not the quiz is passed too."""
+        return self.exclude(state=LessonProgress.State.READING)
+
+
 class LessonProgress(models.Model):
+    """How far one student has got with one lesson. No row means not started."""
+
+    class State(models.TextChoices):
+        # In the order a student moves through them (see `has_read`).
+        READING = "reading", "Reading"
+        READ = "read", "Read"
+        QUIZ_PASSED = "quiz-passed", "Quiz passed"
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="progress")
-    completed_at = models.DateTimeField(auto_now_add=True)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.READING)
+    section = models.CharField(
+        max_length=200, blank=True, help_text="The anchor of the last section reached."
+    )
+    started_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LessonProgressQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -179,7 +216,17 @@ class LessonProgress(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.user} completed {self.lesson}"
+        return f"{self.user}: {self.lesson} ({self.get_state_display()})"
+
+    @property
+    def has_read(self) -> bool:
+        """Read to the end (or ticked), whether or not the quiz is passed too."""
+        return self.state != self.State.READING
+
+    def resume_url(self) -> str:
+        """The lesson at the last section reached."""
+        url = self.lesson.get_absolute_url()
+        return f"{url}#{self.section}" if self.section else url
 
 
 class ComparisonDimension(Publishable):

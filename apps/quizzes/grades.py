@@ -25,6 +25,7 @@ from django.db.models import (
     When,
 )
 
+from apps.lessons.services import record_quiz_result
 from apps.quizzes.kinds import SPECS
 from apps.quizzes.models import Attempt, Question, Quiz, Response
 from apps.quizzes.services import close_overdue_attempts
@@ -148,3 +149,14 @@ def quiz_points(quiz_ids) -> dict[int, int]:
     )
     found = {r["quiz"]: r["points"] for r in rows}
     return {pk: found.get(pk, 0) for pk in quiz_ids}
+
+
+def record_lesson_result(sender, attempt: Attempt, **kwargs) -> None:
+    """Receiver of attempt_graded: a lesson counts as done while the kept grade of its
+    course quiz reaches the quiz's pass mark (a later grade can also take that back)."""
+    quiz = attempt.quiz
+    if quiz.lesson_id is None or quiz.owner_id is not None:
+        return
+    grade = kept_grade(attempt.user, quiz)
+    passed = grade is not None and grade >= quiz.pass_mark
+    record_quiz_result(attempt.user, quiz.lesson, passed)

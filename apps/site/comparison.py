@@ -4,7 +4,7 @@ The student's choice (views, dimensions, an expanded cell, a theory to read acro
 cases) lives entirely in the query string, so every state has a shareable URL.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -46,18 +46,38 @@ class Row:
     cells: list[Cell]
 
 
+def _pairs(data: dict) -> list[tuple[str, str]]:
+    """Query parameters: a list chosen empty is kept as one empty value, None and "" go."""
+    pairs = []
+    for name, value in data.items():
+        if isinstance(value, list):
+            pairs += [(name, item) for item in value or [""]]
+        elif value:
+            pairs.append((name, value))
+    return pairs
+
+
 @dataclass
 class ComparisonChoice:
-    views: list[str] = field(default_factory=list)
-    dims: list[str] = field(default_factory=list)
+    """What the URL asks for. `views` and `dims` are None when the URL does not name them
+    (show all); the form always sends them, with an empty value first, so unticking every
+    box is a choice of none rather than a return to all."""
+
+    views: list[str] | None = None
+    dims: list[str] | None = None
     expand: str = ""
     across: str = ""
 
     @classmethod
     def from_query(cls, query) -> "ComparisonChoice":
+        def chosen(name: str, limit: int) -> list[str] | None:
+            if name not in query:
+                return None
+            return [value for value in query.getlist(name) if value][:limit]
+
         return cls(
-            views=[v for v in query.getlist("views") if v][:3],
-            dims=[d for d in query.getlist("dims") if d][:20],
+            views=chosen("views", 3),
+            dims=chosen("dims", 20),
             expand=query.get("expand", "")[:120],
             across=query.get("across", "")[:60],
         )
@@ -69,7 +89,12 @@ class ComparisonChoice:
             "expand": self.expand,
             "across": self.across,
         } | changes
-        return urlencode({k: v for k, v in data.items() if v}, doseq=True)
+        return urlencode(_pairs(data))
+
+    @property
+    def table_params(self) -> list[tuple[str, str]]:
+        """The views and questions chosen, for a form that must carry them along."""
+        return _pairs({"views": self.views, "dims": self.dims})
 
     def url(self, **changes) -> str:
         query = self.query(**changes)
@@ -109,7 +134,7 @@ def _case_rows(readings, columns) -> list[Row]:
 
 def build_comparison(user, choice: ComparisonChoice) -> Comparison:
     theories = list(Theory.objects.visible_to(user))
-    columns = [t for t in theories if t.slug in choice.views] or theories
+    columns = theories if choice.views is None else [t for t in theories if t.slug in choice.views]
     dimensions = list(ComparisonDimension.objects.visible_to(user))
     cells = ComparisonCell.objects.filter(dimension__in=dimensions).select_related("theory")
     rows = {d.pk: Row(d.slug, d.title, []) for d in dimensions}
@@ -125,8 +150,8 @@ def build_comparison(user, choice: ComparisonChoice) -> Comparison:
     )
     rows += _case_rows(readings, columns)
     all_dimensions = [(row.slug, row.title) for row in rows]
-    if choice.dims:
-        rows = [row for row in rows if row.slug in choice.dims] or rows
+    if choice.dims is not None:
+        rows = [row for row in rows if row.slug in choice.dims]
     for row in rows:
         for cell in row.cells:
             cell.link_to(choice)

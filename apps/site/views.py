@@ -1,7 +1,9 @@
+from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.cases.models import Case
 from apps.lessons.models import GlossaryTerm, Lesson, LessonProgress, Theory
@@ -11,13 +13,19 @@ from apps.quizzes.models import LessonCheck
 from apps.quizzes.presentation import CheckView, check_view, lesson_checks, names_for_check
 from apps.site import search as search_lib
 from apps.site.comparison import ComparisonChoice, build_comparison, find_cell
+from apps.site.student_home import resume_and_next, student_home
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """The course's front page; a signed-in student also sees where to pick up (anonymous
+    visitors get the same page, from the page cache)."""
     return render(
         request,
         "site/home.html",
         {
+            "welcome": resume_and_next(request.user, timezone.now())
+            if request.user.is_authenticated
+            else None,
             "theories": Theory.objects.visible_to(request.user),
             "lessons": Lesson.objects.visible_to(request.user).only("slug", "title", "order"),
             "cases": Case.objects.visible_to(request.user).only(
@@ -25,6 +33,14 @@ def home(request: HttpRequest) -> HttpResponse:
             ),
         },
     )
+
+
+@login_required
+@require_GET
+def me(request: HttpRequest) -> HttpResponse:
+    """The signed-in student's own home: only ever their own progress."""
+    home = student_home(request.user, timezone.now())
+    return render(request, "site/me.html", {"home": home})
 
 
 def compare(request: HttpRequest) -> HttpResponse:
@@ -88,19 +104,14 @@ def _get_lesson_for_user(request: HttpRequest, slug: str) -> Lesson:
 
 
 def _lesson_context(request: HttpRequest, lesson: Lesson, checks: dict) -> dict:
-    siblings = list(Lesson.objects.visible_to(request.user).only("slug", "title", "order"))
-    index = next(i for i, item in enumerate(siblings) if item.pk == lesson.pk)
     user = request.user
     return {
         "lesson": lesson,
         # The body cut at the end of each section, with the checks that follow it.
         "body": [(part, checks.get(part.section, [])) for part in lesson.body_parts()],
-        "previous": siblings[index - 1] if index > 0 else None,
-        "next": siblings[index + 1] if index + 1 < len(siblings) else None,
-        "position": index + 1,
-        "total": len(siblings),
+        **Lesson.objects.visible_to(user).around(lesson),
         "is_complete": user.is_authenticated
-        and LessonProgress.objects.filter(user=user, lesson=lesson).exists(),
+        and LessonProgress.objects.filter(user=user, lesson=lesson).read().exists(),
         "quiz": lesson.quizzes.published().for_course().first(),
         "cases": lesson.cases.visible_to(user).only("slug", "title", "period"),
     }

@@ -133,4 +133,11 @@
     var timer = document.querySelector(".timer[data-seconds-left]");
     if (timer) startTimer(timer);
   });
+
+  // An attempt's page must not come back from the back-forward cache (a browser may keep
+  // even a no-store page): the attempt may have been submitted since. Loaded afresh, the
+  // server shows where the attempt is now, its result once submitted.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) window.location.reload();
+  });
 })();

@@ -46,7 +46,7 @@ def _states(world: World) -> dict[str, str]:
     return {
         "lessons:list": "?by=theory",
         "site:search": "?q=regime",
-        "cases:case": "?lens=realism&reveal=1",
+        "cases:case": "?lens=realism&with=regimes",
         "site:compare": "?expand=drivers:realism",
         "lab:scenario": f"?predicted={scenario.choices[0].value}",
         "lab:sandbox": "?s=tit-for-tat&s=always-defect",

@@ -95,12 +95,18 @@ def test_a_student_learns_and_takes_a_quiz_with_the_keyboard_alone(live_server, 
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_contain_text("collective security failed")
 
-    # Mark it complete: the swapped-in button takes focus, the status says so.
-    tab_to(page, "Mark as complete", lambda s: s["tag"] == "button" and "complete" in s["name"])
+    # Tick it (or untick it, if reading to its end already marked it read): the swapped-in
+    # button takes focus, the status says so.
+    tick = tab_to(
+        page, "the tick", lambda s: s["tag"] == "button" and s["name"].startswith("Mark as")
+    )
     page.keyboard.press("Enter")
-    expect(page.locator("#completion [role=status]")).to_contain_text("completed this lesson")
-    expect(page.get_by_role("button", name="Mark as not complete")).to_be_focused()
-    assert_focus_visible_on(page, "after marking complete")
+    ticked = tick["name"] == "Mark as read and stay here"
+    status = "You have read this lesson" if ticked else "Marked as not read"
+    expect(page.locator("#completion [role=status]")).to_contain_text(status)
+    other = "Mark as not read" if ticked else "Mark as read and stay here"
+    expect(page.get_by_role("button", name=other)).to_be_focused()
+    assert_focus_visible_on(page, "after ticking the lesson")
 
     # Open its case.
     tab_to(page, "the case link", lambda s: s["tag"] == "a" and "Abyssinia" in s["name"]
@@ -116,7 +122,9 @@ def test_a_student_learns_and_takes_a_quiz_with_the_keyboard_alone(live_server, 
     expect(tabs.nth(1)).to_have_attribute("aria-current", "true")
     expect(page.locator(".reading h3").first).to_be_focused()
     assert_focus_visible_on(page, "after switching the reading")
-    tab_to(page, "Skip and reveal", named("Skip and reveal"))
+    tab_to(page, "the prediction", lambda s: s["tag"] == "textarea")
+    page.keyboard.type("Each state looks after itself.")
+    tab_to(page, "Commit and reveal", named("Commit and reveal"))
     page.keyboard.press("Enter")
     expect(page.locator(".reading .verdict")).to_be_visible()
     expect(page.locator(".reading h3").first).to_be_focused()

@@ -35,9 +35,9 @@ def test_a_student_reads_follows_a_term_completes_compares_and_searches(
     expect(page.get_by_role("heading", name="Where it is used")).to_be_visible()
     page.go_back()
 
-    page.get_by_role("button", name="Mark lesson complete").click()
-    expect(page.get_by_text("You have completed this lesson")).to_be_visible()
-    expect(page.get_by_role("button", name="Mark as not complete")).to_be_focused()
+    page.get_by_role("button", name="Mark as read and stay here").click()
+    expect(page.get_by_text("You have read this lesson")).to_be_visible()
+    expect(page.get_by_role("button", name="Mark as not read")).to_be_focused()
     page.goto(live_server.url + "/lessons/")
     expect(page.get_by_text("1 of 8")).to_be_visible()
 

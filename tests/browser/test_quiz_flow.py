@@ -149,6 +149,13 @@ def test_deferred_feedback_shows_nothing_until_submitted_then_reviews(
         "href", "/lessons/two-views-of-security/#self-help"
     )
     assert Attempt.objects.get().state == "submitted"
+
+    # Back from the result never shows the stale "Check before you submit" again: the
+    # page is not kept (no-store, and reloaded if a browser kept it anyway), and the
+    # summary of a submitted attempt sends the student on to its result.
+    page.go_back()
+    expect(page.locator(".result-score")).to_contain_text("53%")
+    expect(page.get_by_role("heading", name="Check before you submit")).to_have_count(0)
     assert console_errors == []
 
 

@@ -17,6 +17,10 @@ def htmx(target: str) -> dict:
     return {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": target}
 
 
+def predict(client, lens: str, text: str = "A guess.", **headers):
+    return client.post(URL + "predict/", {"lens": lens, "text": text}, **headers)
+
+
 def page(client, query: str = "", **headers) -> str:
     response = client.get(URL + query, **headers)
     assert response.status_code == 200
@@ -124,20 +128,25 @@ def test_before_the_reveal_the_first_lens_asks_for_a_prediction(client, case):
     assert "What would Realism expect here?" in html
     assert 'action="/cases/league-and-abyssinia/predict/"' in html
     assert "csrfmiddlewaretoken" in html
-    assert 'href="/cases/league-and-abyssinia/?lens=realism&amp;reveal=1#readings"' in html
+    assert "Skip and reveal" not in html and "reveal=1" not in html
     assert "Realism <strong>explains</strong>" not in html
 
 
-def test_skip_and_reveal_shows_the_reading(client, case):
-    html = page(client, "?lens=realism&reveal=1")
+def test_no_address_reveals_a_reading_without_a_prediction(client, case):
+    for query in ("?lens=realism&reveal=1", "?lens=regimes&with=realism&reveal=1"):
+        html = page(client, query)
+        assert "<strong>explains</strong>" not in html and "verdict." not in html
+    predict(client, "realism")
+    html = page(client, "?lens=realism")
     assert "Realism <strong>explains</strong> the outcome." in html
     assert "Realism misses the details." in html
     assert "Realism verdict." in html
-    assert "What would Realism expect here?" not in html
+    assert 'action="/cases/league-and-abyssinia/predict/"' not in html
 
 
 def test_switching_lens_shows_that_theory_and_marks_its_tab(client, case):
-    html = page(client, "?lens=regimes&reveal=1")
+    predict(client, "regimes")
+    html = page(client, "?lens=regimes")
     assert "Security regimes <strong>explains</strong>" in html
     assert "Realism <strong>explains</strong>" not in html
     current = re.findall(r'<a class="lens-tab theory-([\w-]+)"[^>]*aria-current="true"', html)
@@ -148,7 +157,8 @@ def test_switching_lens_shows_that_theory_and_marks_its_tab(client, case):
 
 
 def test_switching_lens_with_htmx_returns_only_the_readings_partial(client, case):
-    html = page(client, "?lens=collective-security&reveal=1", **htmx("readings"))
+    predict(client, "collective-security")
+    html = page(client, "?lens=collective-security", **htmx("readings"))
     assert "<html" not in html and "<h1" not in html
     assert "Collective security <strong>explains</strong>" in html
     assert 'class="lens-tabs"' in html
@@ -156,7 +166,22 @@ def test_switching_lens_with_htmx_returns_only_the_readings_partial(client, case
     assert '<ol class="timeline">' not in html
 
 
+def test_a_reading_set_beside_another_asks_for_its_prediction_first(client, case):
+    predict(client, "realism")
+    html = page(client, "?lens=realism&with=regimes")
+    assert "reading-panels is-pair" in html
+    assert "Realism <strong>explains</strong>" in html
+    assert "Security regimes <strong>explains</strong>" not in html
+    assert "What would Security regimes expect here?" in html
+    # Its form carries the pair along, so the reveal keeps both side by side.
+    assert '<input type="hidden" name="with" value="realism">' in html
+    response = client.post(URL + "predict/", {"lens": "regimes", "with": "realism", "text": "x"})
+    assert response.url == URL + "?lens=regimes&with=realism#readings"
+
+
 def test_two_readings_side_by_side(client, case):
+    predict(client, "realism")
+    predict(client, "regimes")
     html = page(client, "?lens=realism&with=regimes")
     assert "reading-panels is-pair" in html
     assert "Realism <strong>explains</strong>" in html
@@ -272,10 +297,10 @@ def test_unknown_kinds_are_ignored(client, query):
 
 
 def test_the_timeline_and_the_readings_keep_each_others_state(client, case):
-    html = page(client, "?lens=regimes&reveal=1&kinds=war")
+    html = page(client, "?lens=regimes&with=realism&kinds=war")
     # Filtering the timeline carries the reading along ...
     assert '<input type="hidden" name="lens" value="regimes">' in html
-    assert '<input type="hidden" name="reveal" value="1">' in html
+    assert '<input type="hidden" name="with" value="realism">' in html
     # ... and switching lens keeps the timeline filter.
     assert 'href="/cases/league-and-abyssinia/?lens=realism&amp;kinds=war#readings"' in html
 
@@ -284,8 +309,8 @@ def test_an_htmx_swap_keeps_the_state_of_the_other_partial_from_the_current_url(
     # The tabs were rendered before the timeline was filtered, so they do not carry kinds=war;
     # the page's current URL does.
     current = {"HTTP_HX_CURRENT_URL": f"http://testserver{URL}?kinds=war&lens=realism#timeline"}
-    response = client.get(URL + "?lens=regimes&reveal=1", **htmx("readings"), **current)
-    assert response.headers["HX-Push-Url"] == URL + "?lens=regimes&reveal=1&kinds=war#readings"
+    response = client.get(URL + "?lens=regimes", **htmx("readings"), **current)
+    assert response.headers["HX-Push-Url"] == URL + "?lens=regimes&kinds=war#readings"
     assert 'href="/cases/league-and-abyssinia/?lens=realism&amp;kinds=war#readings"' in (
         response.content.decode()
     )
@@ -357,7 +382,7 @@ def test_where_the_case_fits_is_cached_and_follows_every_curated_change(
     case = make_case()
     client.force_login(alice)  # signed in: the whole page is not cached, the links are
     assert "Why collective security failed" in page(client)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):  # the student's own predictions are one of them
         assert "Sanctions" in page(client)
     lesson = case.lessons.get()
     lesson.title = "Why the League failed"

@@ -69,7 +69,8 @@ def test_marking_a_lesson_complete_without_javascript(client, theory, alice):
     assert LessonProgress.objects.filter(user=alice, lesson=lesson).exists()
     assert "1 of 1" in client.get("/lessons/").content.decode()
     client.post(f"/lessons/{lesson.slug}/complete/", {"complete": "0"})
-    assert not LessonProgress.objects.exists()
+    assert LessonProgress.objects.get().state == LessonProgress.State.READING
+    assert "0 of 1" in client.get("/lessons/").content.decode()
 
 
 @pytest.mark.django_db
@@ -79,7 +80,7 @@ def test_marking_complete_with_htmx_returns_only_the_partial(client, theory, ali
     response = client.post(f"/lessons/{lesson.slug}/complete/", {"complete": "1"}, **HTMX)
     html = response.content.decode()
     assert html.lstrip().startswith('<section id="completion"')
-    assert "You have completed this lesson" in html
+    assert "You have read this lesson" in html
     assert "<html" not in html
 
 
@@ -103,7 +104,7 @@ def test_anonymous_visitors_are_sent_to_log_in_to_track_progress(client, theory)
 @pytest.mark.django_db
 def test_progress_is_per_student(client, theory, alice, bob):
     [lesson] = make_lessons(theory, 1)
-    LessonProgress.objects.create(user=alice, lesson=lesson)
+    LessonProgress.objects.create(user=alice, lesson=lesson, state=LessonProgress.State.READ)
     client.force_login(bob)
     assert "0 of 1" in client.get("/lessons/").content.decode()
 
@@ -239,3 +240,16 @@ def test_page_queries_do_not_grow_with_content(client, theory, alice):
 def test_a_lesson_links_its_quiz(client, content):
     html = client.get("/lessons/how-regimes-work/").content.decode()
     assert 'href="/quizzes/how-regimes-work/"' in html
+
+
+@pytest.mark.django_db
+def test_the_lesson_list_says_how_long_lessons_take_from_their_own_figures(client, content):
+    minutes = sorted(Lesson.objects.values_list("reading_minutes", flat=True))
+    html = client.get("/lessons/").content.decode()
+    assert f"Each takes {minutes[0]}–{minutes[-1]} minutes to read." in html
+    for lesson in Lesson.objects.all():
+        lesson.body = "word " * 200 * 3
+        lesson.save()
+    bump_content_version()
+    html = client.get("/lessons/").content.decode()
+    assert "Each takes about 3 minutes to read." in html

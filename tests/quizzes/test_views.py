@@ -358,3 +358,18 @@ def test_the_list_offers_to_continue_an_open_attempt(alice, quiz):
     services.start_attempt(quiz, alice)
     page = client.get("/quizzes/").content.decode()
     assert "Continue your attempt" in page and "Not attempted yet" not in page
+
+
+def test_an_attempts_pages_are_never_stored_and_send_a_submitted_one_to_its_result(alice):
+    quiz = quiz_from_gift()
+    attempt = services.start_attempt(quiz, alice)
+    client = client_for(alice)
+    for url in (f"/quizzes/attempts/{attempt.pk}/", f"/quizzes/attempts/{attempt.pk}/summary/"):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "no-store" in response["Cache-Control"]
+    submitted = services.submit_attempt(attempt)
+    response = client.get(f"/quizzes/attempts/{attempt.pk}/summary/")
+    assert response.status_code == 302 and response.url == submitted.get_absolute_url()
+    assert response.url.endswith("/review/")
+    assert "Check before you submit" not in client.get(response.url).content.decode()

@@ -26,7 +26,7 @@ def course_pages() -> list[str]:
     for case in Case.objects.published().prefetch_related("readings__theory"):
         pages.append(case.get_absolute_url())
         for reading in case.readings.all():
-            pages.append(f"{case.get_absolute_url()}?lens={reading.theory.slug}&reveal=1")
+            pages.append(f"{case.get_absolute_url()}?lens={reading.theory.slug}")
     for dimension in ComparisonDimension.objects.published():
         for theory in Theory.objects.published():
             pages.append(f"/compare/?expand={dimension.slug}:{theory.slug}")
@@ -37,6 +37,11 @@ def course_pages() -> list[str]:
 def render_all(pages: list[str]) -> dict[str, str]:
     cache.clear()
     client = Client()
+    # A reading shows only once predicted: this visitor predicts every one first.
+    for case in Case.objects.published().prefetch_related("readings__theory"):
+        for reading in case.readings.all():
+            data = {"lens": reading.theory.slug, "text": "A prediction."}
+            assert client.post(f"{case.get_absolute_url()}predict/", data).status_code == 302
     rendered = {}
     for url in pages:
         response = client.get(url)

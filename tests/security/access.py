@@ -116,6 +116,7 @@ PUBLIC = Check(get=everyone(200))
 # fmt: off
 EXPECTED: dict[str, dict[str, Check]] = {
     "site:home": {"": PUBLIC},
+    "site:me": {"": Check(get=signed_in(200))},
     "favicon": {"": Check(get=everyone(301), post=everyone(301))},
     "signup": {"": Check(get={**everyone(302), "anonymous": 200}, post={**everyone(302), "anonymous": 200})},
     "login": {"": Check(get=everyone(200), post=everyone(200))},
@@ -150,6 +151,12 @@ EXPECTED: dict[str, dict[str, Check]] = {
         "draft": Check(get=signed_in(405), post={**curators_only(302), "anonymous": LOGIN},
                        kwargs=slug(lambda w: w.draft_lesson)),
     },
+    "lessons:progress": {
+        # An empty report names no section: refused with the form's error.
+        "published": Check(get=signed_in(405), post=signed_in(400), kwargs=slug(lambda w: w.lesson)),
+        "draft": Check(get=signed_in(405), post={**curators_only(400), "anonymous": LOGIN},
+                       kwargs=slug(lambda w: w.draft_lesson)),
+    },
     "lessons:theory": {"": Check(get=everyone(200), kwargs=slug(lambda w: w.theory))},
     "lessons:glossary": {"": PUBLIC},
     "site:term": {
@@ -170,6 +177,12 @@ EXPECTED: dict[str, dict[str, Check]] = {
     "cases:predict": {
         # An empty prediction is shown again with its error, for anyone (predictions live
         # in the session, so anonymous visitors make them too).
+        "published": Check(get=everyone(405), post=everyone(200), kwargs=slug(lambda w: w.case)),
+        "draft": Check(get=everyone(405), post=curators_only(200), kwargs=slug(lambda w: w.draft_case)),
+    },
+
+    "cases:judge": {
+        # Judging with nothing predicted is shown again with its error, for anyone.
         "published": Check(get=everyone(405), post=everyone(200), kwargs=slug(lambda w: w.case)),
         "draft": Check(get=everyone(405), post=curators_only(200), kwargs=slug(lambda w: w.draft_case)),
     },

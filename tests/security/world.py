@@ -14,7 +14,7 @@ import reversion
 from django.contrib.auth.models import AnonymousUser, Group, User
 from django.utils import timezone
 
-from apps.cases.models import Case
+from apps.cases.models import Case, CasePrediction
 from apps.classes.models import Assignment, Class, Membership
 from apps.core.roles import Role
 from apps.lessons.models import (
@@ -116,7 +116,14 @@ def build_world() -> World:
     ComparisonCell.objects.create(
         dimension=dimension, theory=theory, summary="Self-help.", detail="States help themselves."
     )
-    LessonProgress.objects.create(user=users["alice"], lesson=lesson)
+    LessonProgress.objects.create(user=users["alice"], lesson=lesson, section=lesson.toc[0]["id"])
+    CasePrediction.objects.create(
+        user=users["alice"],
+        case=case,
+        theory=theory,
+        text="Italy gets its way.",
+        judgement="partly",
+    )
     with reversion.create_revision():
         for obj in (theory, lesson, term, source, dimension, case):
             obj.save()
