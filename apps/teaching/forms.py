@@ -615,13 +615,13 @@ class NewQuestionForm(Unsuffixed, forms.Form):
 
 
 # --------------------------------------------------------------------------------------
-# GIFT
+# Importing GIFT or Moodle XML
 
 
 class ImportForm(Unsuffixed, forms.Form):
-    file = forms.FileField(label="A GIFT file", required=False)
+    file = forms.FileField(label="A GIFT file or a Moodle XML file", required=False)
     text = forms.CharField(
-        label="Or paste GIFT",
+        label="Or paste GIFT or Moodle XML",
         required=False,
         widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false", "class": "code"}),
     )
@@ -660,7 +660,7 @@ class ImportForm(Unsuffixed, forms.Form):
     def clean(self):
         cleaned = super().clean()
         if not self.errors and not (cleaned.get("file") or cleaned.get("text", "").strip()):
-            raise ValidationError("Choose a GIFT file or paste some GIFT text.")
+            raise ValidationError("Choose a GIFT or Moodle XML file, or paste its text.")
         return cleaned
 
     def gift_text(self) -> str:

@@ -105,7 +105,7 @@ def test_a_file_that_is_not_utf8_is_refused(ingrid, empty_quiz):
 
 def test_nothing_to_import_says_what_to_do(ingrid, empty_quiz):
     page = client_for(ingrid).post(import_url(empty_quiz), {"text": "  "}).content.decode()
-    assert "Choose a GIFT file or paste some GIFT text." in page
+    assert "Choose a GIFT or Moodle XML file, or paste its text." in page
 
 
 def test_export_downloads_gift_that_reads_back_as_the_same_questions(ingrid, own_quiz):
