@@ -18,6 +18,9 @@ The semantics, in brief:
 * A line whose first non-blank characters are ``//`` is a comment; ``//`` anywhere else is
   text.  Comments in a question's block may carry ``[id:...]`` (the first one counts, ``\\]``
   escapes ``]``) and ``[tag:...]`` (every one counts).
+* Points: GIFT has none (Moodle gives every GIFT question a default mark of 1), so this
+  writer keeps a question's points in a comment line, ``// [points:3]``, which Moodle skips
+  and this reader takes back.
 * ``$CATEGORY: name`` on the first line of a block sets the category for what follows.  The
   name is the rest of that line, taken raw (it may contain ``:``, ``//`` or backslashes).
   Moodle folds any further lines of the block into the name; here they are read as the next

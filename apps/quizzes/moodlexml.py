@@ -63,7 +63,7 @@ MAX_POINTS = 1000
 _FORMATS = {"html": "html", "moodle_auto_format": "moodle", "plain_text": "plain",
             "markdown": "markdown"}  # fmt: skip
 _FORMAT_NAMES = {ours: theirs for theirs, ours in _FORMATS.items()}
-_XML_START = re.compile(r"\A(?:\ufeff)?\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*<quiz[\s>]", re.S)
+_XML_START = re.compile(r"<\?xml|<!DOCTYPE|<quiz[\s>]")
 _IGNORED_FEEDBACK = ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback")
 
 
@@ -73,9 +73,16 @@ class MoodleXmlError(GiftSyntaxError):
 
 
 def looks_like_moodle_xml(text: str) -> bool:
-    """True when ``text`` starts as a Moodle XML file (``<quiz>``, perhaps after an XML
-    declaration and comments); anything else is taken for GIFT."""
-    return _XML_START.match(text) is not None
+    """True when ``text`` starts as an XML document (an XML declaration, a document type,
+    or ``<quiz>``, perhaps after comments); anything else is taken for GIFT, whose
+    questions cannot start with ``<?`` or ``<!``."""
+    position = len(text) - len(text.removeprefix("\ufeff").lstrip())
+    while text.startswith("<!--", position):
+        end = text.find("-->", position + 4)
+        if end < 0:
+            return False
+        position = len(text) - len(text[end + 3 :].lstrip())
+    return _XML_START.match(text, position) is not None
 
 
 # --------------------------------------------------------------------------------------
@@ -288,12 +295,13 @@ class _Reader:
         return float(percent / 100)
 
     def answers(self) -> list[GiftAnswer]:
-        return [
-            GiftAnswer(
-                self.field_text(answer), self.fraction(answer), self.field("feedback", answer)
-            )
-            for answer in self.node.all("answer")
-        ]
+        answers = []
+        for node in self.node.all("answer"):
+            text = self.field_text(node)
+            if not text:
+                raise self.fail("an answer needs a text", node.line)
+            answers.append(GiftAnswer(text, self.fraction(node), self.field("feedback", node)))
+        return answers
 
     def field_text(self, answer: _Node) -> str:
         fmt = answer.attrs.get("format")
@@ -438,8 +446,10 @@ _CLOZE_TYPES = {
         "multiple",
     ),
 }  # fmt: skip
+# An unescaped "{" ends a gap's answers as "}" does, so each scan stops at the next brace
+# and reading a text of many unclosed gaps stays linear.
 _CLOZE_GAP = re.compile(
-    r"\{(?P<weight>[0-9]*):(?P<type>[A-Z_]+):(?P<answers>(?:\\.|[^\\}])*)\}", re.S
+    r"\{(?P<weight>[0-9]*):(?P<type>[A-Z_]+):(?P<answers>(?:\\.|[^\\{}])*)\}", re.S
 )
 _CLOZE_WEIGHT = re.compile(r"%(-?[0-9]+(?:\.[0-9]+)?)%")
 _CLOZE_UNESCAPE = re.compile(r"\\(.)", re.S)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import zipfile
 from dataclasses import dataclass, field
+from decimal import Decimal
 from xml.etree import ElementTree as ET
 
 from apps.quizzes.gift import GiftAnswer, GiftQuestion
@@ -312,19 +313,25 @@ def _write_numerical(presentation, processing, question, ids, feedback) -> list[
         if answer.fraction != 1.0:
             continue
         if answer.low is not None and answer.high is not None:
-            low, high = answer.low, answer.high
+            low, high = _decimal(answer.low), _decimal(answer.high)
         elif answer.value is not None:
-            low, high = answer.value - answer.tolerance, answer.value + answer.tolerance
+            # In decimal, so 3.14 ± 0.01 is written 3.13..3.15, as the author means it.
+            value, tolerance = _decimal(answer.value), _decimal(answer.tolerance)
+            low, high = value - tolerance, value + tolerance
         else:
             lost.append("Canvas has no 'any other number' answer; it is left out")
             continue
         both = ET.Element("and")
         for tag, bound in (("vargte", low), ("varlte", high)):
-            _sub(both, tag, repr(bound).removesuffix(".0"), respident="response1")
+            _sub(both, tag, format(bound.normalize(), "f"), respident="response1")
         _when(_condition(processing, "No", score="100"), both)
     if any(answer.feedback for answer in question.answers):
         lost.append("Canvas shows no feedback per numerical answer; it is left out")
     return lost
+
+
+def _decimal(number: float) -> Decimal:
+    return Decimal(repr(number))
 
 
 def _write_matching(presentation, processing, question, ids, feedback) -> list[str]:
