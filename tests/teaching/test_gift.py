@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -242,3 +244,16 @@ def test_only_own_and_course_quizzes_export_in_every_format(ingrid, ivan, fmt):
     client = client_for(ingrid)
     assert client.get(export_url(own, fmt)).status_code == 404
     assert client.get(export_url(course, fmt)).status_code == 200
+
+
+@pytest.mark.parametrize("fmt", ["gift", "moodlexml", "qti12"])
+def test_an_export_takes_the_same_queries_for_few_or_many_questions(ingrid, fmt):
+    small = quiz_from_gift(slug="small", owner=ingrid)
+    large = quiz_from_gift("\n".join([EVERY_KIND] * 5), slug="large", owner=ingrid)
+    client = client_for(ingrid)
+    counts = []
+    for quiz in (small, large):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(export_url(quiz, fmt)).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
