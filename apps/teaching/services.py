@@ -229,3 +229,11 @@ def import_gift(quiz: Quiz, questions: list[GiftQuestion]) -> list[Question]:
         save_question(*question_from_gift(gift, quiz, last + offset))
         for offset, gift in enumerate(questions, start=1)
     ]
+
+
+@transaction.atomic
+def add_from_bank(question: Question, quiz: Quiz) -> Question:
+    """A copy of a bank question (content, category, tags, hints) at the end of `quiz`;
+    the original and its versions stay with their own quiz."""
+    last = quiz.questions.current().aggregate(last=Max("position"))["last"] or 0
+    return _copy_question(question, quiz, last + 1, question.title)
