@@ -338,7 +338,7 @@ def _write_matching(presentation, processing, question, ids, feedback) -> list[s
     options = sorted({a.match for a in question.answers}, key=lambda t: (t.casefold(), t))
     option_ids = {text: f"{ids[0]}-m{index}" for index, text in enumerate(options, start=1)}
     pairs = [(a, answer_id) for a, answer_id in zip(question.answers, ids, strict=True) if a.text]
-    share = f"{100 / len(pairs):.2f}"
+    share = f"{100 / len(pairs):.2f}" if pairs else "0"
     for answer, answer_id in pairs:
         response = _sub(presentation, "response_lid", ident=f"response_{answer_id}")
         _material(response, _html(question, answer.text, True))

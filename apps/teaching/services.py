@@ -191,7 +191,11 @@ def check_questions(text: str) -> GiftResult:
             and gift.kind != Question.Kind.MATCHING
             and max(a.fraction for a in gift.answers) <= 0
         ):
-            raise GiftSyntaxError(gift.line, "no answer earns credit; mark the right one with =")
+            raise GiftSyntaxError(
+                gift.line,
+                "no answer earns credit; give the right one full credit (= in GIFT, "
+                "fraction 100 in Moodle XML)",
+            )
         try:
             question_from_gift(gift, Quiz(), 0)
         except ValueError as exc:

@@ -257,3 +257,13 @@ def test_an_export_takes_the_same_queries_for_few_or_many_questions(ingrid, fmt)
             assert client.get(export_url(quiz, fmt)).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_a_moodle_question_without_credit_is_refused_in_moodle_terms(ingrid, empty_quiz):
+    text = (
+        '<?xml version="1.0"?>\n<quiz>\n<question type="multichoice"><name><text>None</text>'
+        '</name><questiontext><text>Pick</text></questiontext><answer fraction="0"><text>a'
+        '</text></answer><answer fraction="0"><text>b</text></answer></question>\n</quiz>\n'
+    )
+    page = client_for(ingrid).post(import_url(empty_quiz), {"text": text}).content.decode()
+    assert "line 3: no answer earns credit" in page and "fraction 100 in Moodle XML" in page
