@@ -18,6 +18,9 @@ The semantics, in brief:
 * A line whose first non-blank characters are ``//`` is a comment; ``//`` anywhere else is
   text.  Comments in a question's block may carry ``[id:...]`` (the first one counts, ``\\]``
   escapes ``]``) and ``[tag:...]`` (every one counts).
+* Points: GIFT has none (Moodle gives every GIFT question a default mark of 1), so this
+  writer keeps a question's points in a comment line, ``// [points:3]``, which Moodle skips
+  and this reader takes back.
 * ``$CATEGORY: name`` on the first line of a block sets the category for what follows.  The
   name is the rest of that line, taken raw (it may contain ``:``, ``//`` or backslashes).
   Moodle folds any further lines of the block into the name; here they are read as the next
@@ -117,6 +120,9 @@ STANDARD_PERCENTS = (100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.333
                      16.66667, 14.28571, 12.5, 11.11111, 10, 5, 0)  # fmt: skip
 _STANDARD_FRACTIONS = tuple(p / 100 for p in STANDARD_PERCENTS)
 _PREVIEW = 40
+# What Moodle gives a question imported without one (qformat_default::defaultquestion).
+DEFAULT_PENALTY = 0.3333333
+_POINTS_RE = re.compile(r"\[points:([^\]\n]*)\]")
 
 
 # --------------------------------------------------------------------------------------
@@ -174,6 +180,12 @@ class GiftQuestion:
     category: str = ""
     id: str = ""
     tags: list[str] = field(default_factory=list)
+    # GIFT has no syntax for points; this reader and writer keep them in a comment,
+    # ``// [points:2]``, which Moodle ignores (it gives every GIFT question 1 point).
+    points: int = 1
+    # Hints and the penalty per wrong try are Moodle XML's; GIFT leaves them out.
+    hints: list[str] = field(default_factory=list)
+    penalty: float = DEFAULT_PENALTY
     line: int = field(default=0, compare=False)
 
 
@@ -388,7 +400,21 @@ def _read_block(
     question.category = category
     question.id, question.tags = _metadata("\n".join(comments) + "\n")
     _tag_misconceptions(question, [(n, line) for n, line in block if line.startswith("//")])
+    question.points = _points(comments, question.line)
     return category, question
+
+
+def _points(comments: list[str], line: int) -> int:
+    """The ``[points:N]`` a comment line gives (this site's export writes it), else 1."""
+    for comment in comments:
+        if (found := _POINTS_RE.search(comment)) is not None:
+            value = found.group(1).strip(_WS)
+            if not value.isascii() or not value.isdigit() or int(value) > 1000:
+                raise GiftSyntaxError(
+                    line, f"expected a whole number of points from 0 to 1000, found {value!r}"
+                )
+            return int(value)
+    return 1
 
 
 def _read_question(content: list[tuple[int, str]], warnings: list[str]) -> GiftQuestion:
@@ -983,6 +1009,8 @@ def _write_metadata(question: GiftQuestion) -> list[str]:
     if question.kind == "truefalse":
         # Both values share one line, so the wrong one's tag goes with the metadata.
         lines += [_misconception(a).strip(_WS) for a in question.answers if a.misconception]
+    if question.points != 1:
+        lines.append(f"// [points:{question.points}]")
     return lines
 
 

@@ -242,6 +242,9 @@ def question_from_gift(gift: GiftQuestion, quiz: Quiz, position: int) -> tuple[Q
         category=gift.category,
         gift_id=gift.id,
         tags=list(gift.tags),
+        points=gift.points,
+        hints=list(gift.hints),
+        penalty=gift.penalty,
     )
     choices = [
         Choice(
@@ -284,6 +287,9 @@ def question_to_gift(question: Question) -> GiftQuestion:
         category=question.category,
         id=question.gift_id,
         tags=list(question.tags),
+        points=question.points,
+        hints=list(question.hints),
+        penalty=question.penalty,
     )
 
 

@@ -2,7 +2,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Max, Min, Q
 from django.urls import reverse
@@ -15,6 +15,7 @@ from apps.core.markup import render_inline, render_markdown, sanitize_html
 from apps.core.publishing import Publishable, PublishableQuerySet, Status
 from apps.core.roles import Action, may
 from apps.lessons.models import Lesson
+from apps.quizzes.gift import DEFAULT_PENALTY
 from apps.quizzes.kinds import SPECS, KindSpec, spec_of
 
 # A submission or save this long after the deadline is still accepted: it covers the last
@@ -275,6 +276,15 @@ class Question(models.Model):
     category = models.CharField(max_length=255, blank=True)
     gift_id = models.CharField("GIFT id", max_length=100, blank=True)
     tags = models.JSONField(default=list, blank=True)
+    # Moodle's hints (shown between tries) and penalty (credit lost per wrong try). This
+    # site gives one try per question, so neither changes grading here; they are kept so
+    # that a question imported from Moodle XML goes back to Moodle as it came.
+    hints = models.JSONField(default=list, blank=True, editable=False)
+    penalty = models.FloatField(
+        default=DEFAULT_PENALTY,
+        editable=False,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     current = models.BooleanField(default=True, editable=False)
     previous = models.ForeignKey(
@@ -428,7 +438,7 @@ def choices_in_order(question: Question, order: list[int] | None) -> list[Choice
 # is not a new version.
 AUTHORED_QUESTION_FIELDS = ("kind", "title", "text", "text_format", "general_feedback",
                             "points", "shuffle_choices", "hint_spelling", "category",
-                            "gift_id", "tags")  # fmt: skip
+                            "gift_id", "tags", "hints", "penalty")  # fmt: skip
 AUTHORED_CHOICE_FIELDS = ("text", "fraction", "feedback", "match_text", "value",
                           "tolerance", "low", "high")  # fmt: skip
 

@@ -615,13 +615,13 @@ class NewQuestionForm(Unsuffixed, forms.Form):
 
 
 # --------------------------------------------------------------------------------------
-# GIFT
+# Importing GIFT or Moodle XML
 
 
 class ImportForm(Unsuffixed, forms.Form):
-    file = forms.FileField(label="A GIFT file", required=False)
+    file = forms.FileField(label="A GIFT file or a Moodle XML file", required=False)
     text = forms.CharField(
-        label="Or paste GIFT",
+        label="Or paste GIFT or Moodle XML",
         required=False,
         widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false", "class": "code"}),
     )
@@ -660,7 +660,7 @@ class ImportForm(Unsuffixed, forms.Form):
     def clean(self):
         cleaned = super().clean()
         if not self.errors and not (cleaned.get("file") or cleaned.get("text", "").strip()):
-            raise ValidationError("Choose a GIFT file or paste some GIFT text.")
+            raise ValidationError("Choose a GIFT or Moodle XML file, or paste its text.")
         return cleaned
 
     def gift_text(self) -> str:
@@ -962,3 +962,32 @@ def _blank_levels(index: int) -> dict:
     """A new criterion row starts with two blank levels."""
     prefix = f"levels-{index}"
     return {f"{prefix}-TOTAL_FORMS": "2", f"{prefix}-INITIAL_FORMS": "0"}
+
+
+# --------------------------------------------------------------------------------------
+# The question bank
+
+
+class BankFilterForm(forms.Form):
+    q = forms.CharField(label="Text or title contains", required=False, max_length=200)
+    kind = forms.ChoiceField(label="Kind", required=False)
+    category = forms.ChoiceField(label="Category", required=False)
+    tag = forms.ChoiceField(label="Tag", required=False)
+
+    def __init__(self, *args, categories: list[str], tags: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "Any kind"), *Question.Kind.choices]
+        self.fields["category"].choices = [("", "Any category")] + [(c, c) for c in categories]
+        self.fields["tag"].choices = [("", "Any tag")] + [(t, t) for t in tags]
+
+
+class BankAddForm(forms.Form):
+    quiz = forms.ModelChoiceField(
+        label="Add to quiz",
+        queryset=Quiz.objects.none(),
+        error_messages={"invalid_choice": "Choose one of your own quizzes."},
+    )
+
+    def __init__(self, *args, quizzes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["quiz"].queryset = quizzes

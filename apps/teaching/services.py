@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from apps.core.publishing import Status
-from apps.quizzes.gift import GiftQuestion, GiftResult, GiftSyntaxError, parse_gift
+from apps.quizzes.formats import parse_questions
+from apps.quizzes.gift import GiftQuestion, GiftResult, GiftSyntaxError
 from apps.quizzes.lint import item_from_gift, quiz_warnings
 from apps.quizzes.loading import question_from_gift
 from apps.quizzes.models import Choice, Question, Quiz
@@ -51,6 +52,8 @@ QUESTION_CONTENT = [
     "category",
     "gift_id",
     "tags",
+    "hints",
+    "penalty",
 ]
 CHOICE_CONTENT = [
     "text",
@@ -155,10 +158,11 @@ def remove_question(question: Question) -> None:
     _renumber(_current(question.quiz))
 
 
-def check_gift(text: str) -> GiftResult:
-    """Parse GIFT and check every question fits the model, raising GiftSyntaxError
-    ("line N: ...") for the first problem; nothing is saved."""
-    result = parse_gift(text)
+def check_questions(text: str) -> GiftResult:
+    """Parse GIFT or Moodle XML (told by the content) and check every question fits the
+    model, raising GiftSyntaxError ("line N: ...") for the first problem; nothing is
+    saved."""
+    result = parse_questions(text)
     if len(result.questions) > MAX_IMPORT_QUESTIONS:
         raise GiftSyntaxError(
             1,
@@ -187,7 +191,11 @@ def check_gift(text: str) -> GiftResult:
             and gift.kind != Question.Kind.MATCHING
             and max(a.fraction for a in gift.answers) <= 0
         ):
-            raise GiftSyntaxError(gift.line, "no answer earns credit; mark the right one with =")
+            raise GiftSyntaxError(
+                gift.line,
+                "no answer earns credit; give the right one full credit (= in GIFT, "
+                "fraction 100 in Moodle XML)",
+            )
         try:
             question_from_gift(gift, Quiz(), 0)
         except ValueError as exc:
@@ -199,7 +207,8 @@ def check_gift(text: str) -> GiftResult:
 
 
 def hold_import(owner, quiz: Quiz, text: str, now=None) -> PendingImport:
-    """Keep previewed GIFT until it is confirmed; the owner's expired ones go."""
+    """Keep a previewed question file until it is confirmed; the owner's expired ones
+    go."""
     now = now or timezone.now()
     PendingImport.objects.filter(
         owner=owner, created_at__lte=now - PENDING_IMPORT_LIFETIME
@@ -211,7 +220,7 @@ def hold_import(owner, quiz: Quiz, text: str, now=None) -> PendingImport:
 def confirm_import(pending: PendingImport) -> list[Question]:
     """Add the held questions to the quiz, all or none (checked again: the quiz may have
     changed since the preview), and forget the held text."""
-    created = import_gift(pending.quiz, check_gift(pending.text).questions)
+    created = import_gift(pending.quiz, check_questions(pending.text).questions)
     pending.delete()
     return created
 
@@ -224,3 +233,11 @@ def import_gift(quiz: Quiz, questions: list[GiftQuestion]) -> list[Question]:
         save_question(*question_from_gift(gift, quiz, last + offset))
         for offset, gift in enumerate(questions, start=1)
     ]
+
+
+@transaction.atomic
+def add_from_bank(question: Question, quiz: Quiz) -> Question:
+    """A copy of a bank question (content, category, tags, hints) at the end of `quiz`;
+    the original and its versions stay with their own quiz."""
+    last = quiz.questions.current().aggregate(last=Max("position"))["last"] or 0
+    return _copy_question(question, quiz, last + 1, question.title)

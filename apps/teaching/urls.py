@@ -1,6 +1,7 @@
 from django.urls import path
 
 from apps.teaching.views import (
+    bank,
     classes,
     gift,
     gradebook,
@@ -92,5 +93,7 @@ urlpatterns = [
         "classes/<int:class_id>/gradebook.csv", gradebook.class_gradebook_csv, name="gradebook_csv"
     ),
     path("grading/", grading.grading_queue, name="grading"),
+    path("bank/", bank.question_bank, name="bank"),
+    path("bank/<int:question_id>/add/", bank.bank_add, name="bank_add"),
     path("grading/<int:response_id>/", grading.grade_essay, name="grade_essay"),
 ]

@@ -1,4 +1,8 @@
+import subprocess
+import sys
+import zipfile
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -91,3 +95,79 @@ def test_export_to_a_file(tmp_path):
 def test_export_of_an_unknown_quiz_fails_clearly():
     with pytest.raises(CommandError, match="No quiz with the slug 'nope'"):
         run("export_gift", "nope")
+
+
+SAMPLE = Path(__file__).parent / "samples" / "moodle_every_type.xml"
+
+
+def test_import_questions_reads_moodle_xml_and_creates_the_quiz(tmp_path):
+    out, _ = run("import_questions", str(SAMPLE), "--quiz", "from-moodle")
+    quiz = Quiz.objects.get(slug="from-moodle")
+    assert quiz.status == "draft"
+    assert "11 questions imported from Moodle XML" in out
+    first = quiz.questions.current().first()
+    assert (first.title, first.points, first.hints, first.penalty) == (
+        "Self-help", 2, ["Think of anarchy.", "Who helps a state when nobody governs?"], 0.5
+    )  # fmt: skip
+
+
+def test_import_questions_tells_gift_by_its_content(tmp_path):
+    gift = tmp_path / "questions.xml"  # the name does not decide the format
+    gift.write_text(TWO, encoding="utf-8")
+    out, _ = run("import_questions", str(gift), "--quiz", "two")
+    assert "2 questions imported from GIFT" in out
+
+
+def test_import_questions_saves_nothing_and_names_the_question_and_line_on_error(tmp_path):
+    broken = tmp_path / "broken.xml"
+    # Too long a category for the model: the questions before it were fine.
+    long_name = "$course$/top/" + "x" * 300
+    broken.write_text(SAMPLE.read_text().replace("$course$/top/Regimes/Facts", long_name))
+    quiz_from_gift(TWO, slug="two")
+    expected = rf"Nothing was imported\. {broken}:114: question 'Author': .*at most 255"
+    with pytest.raises(CommandError, match=expected):
+        run("import_questions", str(broken), "--quiz", "two")
+    assert Question.objects.filter(quiz__slug="two").count() == 2
+    with pytest.raises(CommandError, match=r"Nothing was imported"):
+        run("import_questions", str(broken), "--quiz", "new-one")
+    assert not Quiz.objects.filter(slug="new-one").exists()
+
+
+def test_a_failing_import_exits_with_a_non_zero_status(tmp_path):
+    bad = tmp_path / "bad.gift"
+    bad.write_text("::x:: Unclosed {=a ~b\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "import_questions", str(bad), "--quiz", "never"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert f"{bad}:1:" in result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["gift", "moodlexml"])
+def test_export_questions_then_import_questions_gives_the_same_quiz(tmp_path, fmt):
+    source = quiz_from_gift(EVERY_KIND, slug="source")
+    Question.objects.filter(quiz=source, title="essay").update(points=5)
+    path = tmp_path / f"out.{fmt}"
+    run("export_questions", "--quiz", "source", "--format", fmt, "--output", str(path))
+    run("import_questions", str(path), "--quiz", "copy")
+    fields = ("kind", "title", "text", "points", "general_feedback")
+    assert list(Quiz.objects.get(slug="copy").questions.current().values_list(*fields)) == list(
+        source.questions.current().values_list(*fields)
+    )
+
+
+def test_export_questions_writes_a_canvas_zip_and_reports_what_canvas_changes(tmp_path):
+    quiz_from_gift(EVERY_KIND, slug="source")
+    path = tmp_path / "canvas.zip"
+    _, err = run("export_questions", "--quiz", "source", "--format", "qti12", "--output", str(path))
+    assert "imsmanifest.xml" in zipfile.ZipFile(path).namelist()
+    assert "not kept: Source, question 4 (short)" in err
+
+
+def test_export_questions_needs_a_file_for_a_zip_and_a_known_quiz():
+    quiz_from_gift(TWO, slug="two")
+    with pytest.raises(CommandError, match="give --output FILE"):
+        run("export_questions", "--quiz", "two", "--format", "qti12")
+    with pytest.raises(CommandError, match="No quiz with the slug 'nope'"):
+        run("export_questions", "--quiz", "nope", "--format", "gift")

@@ -982,3 +982,18 @@ def test_adversarial_input_gives_questions_or_an_error_on_a_real_line(name):
         assert 1 <= error.line <= source.count("\n") + 1
     else:
         assert result.questions or result.warnings
+
+
+def test_points_travel_in_a_comment_moodle_ignores():
+    q = GiftQuestion("essay", "Explain.", title="e", points=5)
+    text = write_gift([q])
+    assert text.startswith("// [points:5]\n")
+    assert parse_gift(text).questions == [q]
+    # One point is the default and is not written, so course files stay as they are.
+    assert "points" not in write_gift([GiftQuestion("essay", "Explain.")])
+
+
+def test_points_that_are_not_a_whole_number_are_refused_by_line():
+    # The line is the question's own (its first line after the comments).
+    with pytest.raises(GiftSyntaxError, match=r"^line 4: expected a whole number of points"):
+        parse_gift("::a:: A {}\n\n// [points:1.5]\n::b:: B {}\n")

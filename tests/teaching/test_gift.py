@@ -3,15 +3,19 @@ line with nothing saved; export that reads back the same."""
 
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from apps.quizzes.gift import parse_gift
 from apps.quizzes.loading import question_to_gift
 from apps.quizzes.models import Question
+from apps.quizzes.moodlexml import parse_moodle_xml
 from apps.teaching.forms import GIFT_LIMIT, MAX_ROWS
 from apps.teaching.models import PendingImport
 from apps.teaching.services import MAX_IMPORT_QUESTIONS
@@ -105,7 +109,7 @@ def test_a_file_that_is_not_utf8_is_refused(ingrid, empty_quiz):
 
 def test_nothing_to_import_says_what_to_do(ingrid, empty_quiz):
     page = client_for(ingrid).post(import_url(empty_quiz), {"text": "  "}).content.decode()
-    assert "Choose a GIFT file or paste some GIFT text." in page
+    assert "Choose a GIFT or Moodle XML file, or paste its text." in page
 
 
 def test_export_downloads_gift_that_reads_back_as_the_same_questions(ingrid, own_quiz):
@@ -165,3 +169,101 @@ def test_only_its_author_can_confirm_a_held_import_and_only_for_an_hour(ingrid, 
     response = client_for(ingrid).post(import_url(empty_quiz), {"step": "confirm", "pending": key})
     assert response.status_code == 400 and b"expired" in response.content
     assert not Question.objects.filter(quiz=empty_quiz).exists()
+
+
+SAMPLE = (Path(__file__).parents[1] / "quizzes" / "samples" / "moodle_every_type.xml").read_text()
+
+
+def test_moodle_xml_is_previewed_and_imported_like_gift(ingrid, empty_quiz):
+    client = client_for(ingrid)
+    preview = client.post(import_url(empty_quiz), {"text": SAMPLE}).content.decode()
+    assert "11 questions will be added" in preview
+    assert "2 points" in preview and "category $course$/top/Regimes/Basics" in preview
+    assert not Question.objects.exists()
+    upload = SimpleUploadedFile("bank.xml", SAMPLE.encode(), "application/xml")
+    response = client.post(import_url(empty_quiz), {"file": upload})
+    key = re.search(r'name="pending" value="([0-9a-f-]+)"', response.content.decode()).group(1)
+    client.post(import_url(empty_quiz), {"step": "confirm", "pending": key})
+    assert empty_quiz.questions.current().count() == 11
+
+
+def test_a_moodle_xml_error_names_question_and_line_and_saves_nothing(ingrid, empty_quiz):
+    two_gaps = SAMPLE.replace("{1:MC:", "{1:SA:=x} {1:MC:")
+    page = client_for(ingrid).post(import_url(empty_quiz), {"text": two_gaps}).content.decode()
+    assert "Nothing was imported" in page
+    assert "line 224: question &#x27;Cloze choice&#x27;: an embedded-answers (Cloze)" in page
+    assert not PendingImport.objects.exists() and not Question.objects.exists()
+
+
+def test_an_entity_bomb_is_refused_on_the_import_page(ingrid, empty_quiz):
+    bomb = (
+        '<?xml version="1.0"?>\n<!DOCTYPE quiz [<!ENTITY a "aaaaaaaaaa">'
+        '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>\n<quiz>&b;</quiz>\n'
+    )
+    response = client_for(ingrid).post(import_url(empty_quiz), {"text": bomb})
+    assert response.status_code == 200
+    assert "document type" in response.content.decode()
+    assert not Question.objects.exists()
+
+
+def export_url(quiz, fmt=None):
+    url = reverse("teach:quiz_export", args=[quiz.pk])
+    return f"{url}?format={fmt}" if fmt else url
+
+
+@pytest.mark.parametrize(
+    ("fmt", "filename", "content_type"),
+    [
+        (None, "ingrids-quiz.gift", "text/plain; charset=utf-8"),
+        ("moodlexml", "ingrids-quiz.xml", "application/xml; charset=utf-8"),
+        ("qti12", "ingrids-quiz-qti.zip", "application/zip"),
+    ],
+)
+def test_the_quiz_page_offers_each_export_format(ingrid, own_quiz, fmt, filename, content_type):
+    page = client_for(ingrid).get(reverse("teach:quiz_edit", args=[own_quiz.pk])).content.decode()
+    assert f'href="{export_url(own_quiz, fmt)}" download' in page
+    response = client_for(ingrid).get(export_url(own_quiz, fmt))
+    assert response.status_code == 200 and response["Content-Type"] == content_type
+    assert response["Content-Disposition"] == f'attachment; filename="{filename}"'
+
+
+def test_the_moodle_xml_export_reads_back_as_the_quiz(ingrid, own_quiz):
+    data = client_for(ingrid).get(export_url(own_quiz, "moodlexml")).content.decode()
+    questions = own_quiz.questions.current().prefetch_related("choices")
+    assert parse_moodle_xml(data).questions == [question_to_gift(q) for q in questions]
+
+
+def test_an_unknown_export_format_is_a_bad_request(ingrid, own_quiz):
+    assert client_for(ingrid).get(export_url(own_quiz, "docx")).status_code == 400
+
+
+@pytest.mark.parametrize("fmt", ["moodlexml", "qti12"])
+def test_only_own_and_course_quizzes_export_in_every_format(ingrid, ivan, fmt):
+    own = quiz_from_gift(slug="ivans", owner=ivan)
+    course = quiz_from_gift(slug="course")
+    client = client_for(ingrid)
+    assert client.get(export_url(own, fmt)).status_code == 404
+    assert client.get(export_url(course, fmt)).status_code == 200
+
+
+@pytest.mark.parametrize("fmt", ["gift", "moodlexml", "qti12"])
+def test_an_export_takes_the_same_queries_for_few_or_many_questions(ingrid, fmt):
+    small = quiz_from_gift(slug="small", owner=ingrid)
+    large = quiz_from_gift("\n".join([EVERY_KIND] * 5), slug="large", owner=ingrid)
+    client = client_for(ingrid)
+    counts = []
+    for quiz in (small, large):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(export_url(quiz, fmt)).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_a_moodle_question_without_credit_is_refused_in_moodle_terms(ingrid, empty_quiz):
+    text = (
+        '<?xml version="1.0"?>\n<quiz>\n<question type="multichoice"><name><text>None</text>'
+        '</name><questiontext><text>Pick</text></questiontext><answer fraction="0"><text>a'
+        '</text></answer><answer fraction="0"><text>b</text></answer></question>\n</quiz>\n'
+    )
+    page = client_for(ingrid).post(import_url(empty_quiz), {"text": text}).content.decode()
+    assert "line 3: no answer earns credit" in page and "fraction 100 in Moodle XML" in page

@@ -97,3 +97,9 @@ def confirm_page(
         "action_url": request.path,
     }
     return render(request, "teach/confirm.html", context)
+
+
+def bank_questions(request: HttpRequest):
+    """The user's question bank: the current questions of every quiz they may teach
+    (their own and the course quizzes; every quiz for a curator)."""
+    return Question.objects.current().filter(quiz__in=Quiz.objects.teachable_by(request.user))

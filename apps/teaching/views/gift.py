@@ -1,12 +1,13 @@
-"""GIFT import and export."""
+"""Importing GIFT or Moodle XML; exporting GIFT, Moodle XML or QTI 1.2 for Canvas."""
 
 from django.contrib import messages
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from apps.quizzes.gift import GiftSyntaxError, write_gift
-from apps.quizzes.loading import question_to_gift
+from apps.quizzes.formats import EXPORT_FORMATS, GIFT, export_quiz
+from apps.quizzes.gift import GiftSyntaxError
 from apps.quizzes.models import Quiz
 from apps.teaching import services
 from apps.teaching.forms import (
@@ -33,7 +34,7 @@ def _import_page(
 @teacher_required
 @require_http_methods(["GET", "POST"])
 def quiz_import(request: HttpRequest, quiz_id: int) -> HttpResponse:
-    """Upload or paste GIFT, see every question it will create (or the first error, by
+    """Upload or paste GIFT or Moodle XML, see every question it will create (or the first error, by
     line), then confirm. The previewed text waits on the server (private to its author,
     for an hour); the confirmation names it and creates all the questions in one
     transaction, or none."""
@@ -64,7 +65,7 @@ def quiz_import(request: HttpRequest, quiz_id: int) -> HttpResponse:
         return _import_page(request, quiz, form, status=413 if form.too_large() else 200)
     text = form.gift_text()
     try:
-        result = services.check_gift(text)
+        result = services.check_questions(text)
     except GiftSyntaxError as exc:
         return _import_page(request, quiz, ImportForm(initial={"text": text}), error=str(exc))
     pending = services.hold_import(request.user, quiz, text)
@@ -82,13 +83,18 @@ def quiz_import(request: HttpRequest, quiz_id: int) -> HttpResponse:
 @teacher_required
 @require_GET
 def quiz_export(request: HttpRequest, quiz_id: int) -> HttpResponse:
+    """The quiz's questions as a file to download: ``?format=`` gift (the default),
+    moodlexml or qti12 (a zip for Canvas, with a report of what Canvas scores
+    differently)."""
     quiz = get_quiz_to_teach(request, quiz_id)
-    questions = quiz.questions.current().prefetch_related("choices")
+    fmt = request.GET.get("format", GIFT)
+    if fmt not in EXPORT_FORMATS:
+        raise BadRequest(f"Unknown export format; choose one of {', '.join(EXPORT_FORMATS)}.")
     try:
-        text = write_gift(question_to_gift(q) for q in questions)
+        export = export_quiz(quiz, fmt)
     except ValueError as exc:
-        messages.error(request, f"This quiz cannot be written as GIFT: {exc}")
+        messages.error(request, f"This quiz cannot be written as {EXPORT_FORMATS[fmt]}: {exc}")
         return redirect("teach:dashboard")
-    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{quiz.slug}.gift"'
+    response = HttpResponse(export.data, content_type=export.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
     return response
