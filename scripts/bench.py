@@ -2,9 +2,11 @@
 
 Starts gunicorn (DEBUG off, PostgreSQL, static files collected, Redis when it answers)
 on 127.0.0.1, drives it with wrk, and prints a table plus .bench/results.json:
-throughput and latency per page, the static-file reference, queries per request,
-bytes over the wire, GIFT-parser and lab timings, the exam burst, and a live
-classroom session. `scripts/bench.py live` runs the live session alone.
+throughput, latency and gunicorn worker CPU per request for each page (with targets),
+the static-file reference, queries per request,
+bytes over the wire, GIFT-parser and lab timings, the exam burst (students signed in,
+then a second one where they sign in first), and a live classroom session.
+BENCH_DB, BENCH_PORT and BENCH_REDIS_URL keep two benches on one machine apart. `scripts/bench.py live` runs the live session alone.
 Every process it starts is stopped at the end.
 """
 
@@ -25,7 +27,7 @@ PYTHON = str(ROOT / ".venv" / "bin" / "python")
 HOST = "127.0.0.1"
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 BASE = f"http://{HOST}:{PORT}"
-DB_NAME = "regimes_bench"
+DB_NAME = os.environ.get("BENCH_DB", "regimes_bench")
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 DURATION = os.environ.get("BENCH_DURATION", "5s")
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
@@ -35,6 +37,7 @@ LIVE_ROUNDS = int(os.environ.get("BENCH_LIVE_ROUNDS", "10"))
 LIVE_POLL_S = 2.0  # as the page's hx-trigger="every 2s"
 LIVE_THINK_S = (0.5, 4.0)  # how long a student takes to choose once a round opens
 OUT = ROOT / ".bench"
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3")
 WORKERS = os.environ.get("BENCH_WORKERS", "")  # default: config/gunicorn.conf.py's
 
 ENV = {
@@ -167,6 +170,11 @@ def cpu_per_request(before: dict[int, float], after: dict[int, float], requests:
 SERVER: dict = {}  # "pid": the gunicorn master wrk measures against
 
 
+def worker_cpu() -> float:
+    """CPU seconds the running server's workers have used so far."""
+    return sum(cpu_seconds(worker_pids(SERVER["pid"])).values())
+
+
 def wrk(path: str, **env: str) -> dict:
     master = SERVER.get("pid")
     before = cpu_seconds(worker_pids(master)) if master else {}
@@ -257,7 +265,7 @@ def main() -> None:
         sys.exit("wrk is not installed: apt-get install -y wrk (make bench does this)")
     OUT.mkdir(exist_ok=True)
     if redis_answers():
-        ENV["REDIS_URL"] = "redis://127.0.0.1:6379/3"
+        ENV["REDIS_URL"] = REDIS_URL
     print(f"Preparing: database {DB_NAME}, static files, content …", flush=True)
     reset_database()
     manage("migrate", "--noinput", "-v0")
@@ -265,7 +273,11 @@ def main() -> None:
     manage("collectstatic", "--noinput", "-v0")
 
     django_setup()
+    from django.core.cache import cache
+
     from scripts.bench_setup import prepare
+
+    cache.clear()  # the bench's own Redis database: copies keyed by ids the new rows reuse
 
     fixtures = prepare(ROOT, STUDENTS)
     results: dict = {"config": {"duration": DURATION, "connections": CONNECTIONS,
@@ -318,8 +330,8 @@ def run_measurements(fixtures: dict) -> dict:
         "timings": in_process_timings(),
         "sign_in": sign_ins(BASE),
         "password_hash": password_hash_costs(),
-        "exam_burst": exam_burst(BASE, fixtures),
-        "exam_burst_sign_in": exam_burst_with_sign_in(BASE, fixtures),
+        "exam_burst": exam_burst(BASE, fixtures, cpu=worker_cpu),
+        "exam_burst_sign_in": exam_burst_with_sign_in(BASE, fixtures, cpu=worker_cpu),
         "live_session": live_session(BASE),
     }
 
@@ -621,14 +633,23 @@ def print_burst(burst: dict, who: str) -> None:
         elif step == "sign_in":
             line += "  (Argon2id: see the password hash costs above)"
         print(line)
-    print(f"  wall time {burst['seconds']:.1f} s")
+    print(f"  wall time {burst['seconds']:.1f} s", end="")
+    if burst.get("cpu_s") is not None:
+        requests = sum(burst[step]["count"] for step in BURST_P95_MS)
+        print(
+            f"; app CPU {burst['cpu_s']:.1f} s: {burst['cpu_s'] * 1000 / burst['students']:.0f} ms "
+            f"per student's whole exam, {burst['cpu_s'] * 1000 / max(1, requests):.1f} ms per "
+            f"request ({requests} timed requests)",
+            end="",
+        )
+    print()
 
 
 def main_live_only() -> None:
     """`scripts/bench.py live`: only the live session, on a fresh bench database."""
     OUT.mkdir(exist_ok=True)
     if redis_answers():
-        ENV["REDIS_URL"] = "redis://127.0.0.1:6379/3"
+        ENV["REDIS_URL"] = REDIS_URL
     print(f"Preparing: database {DB_NAME}, static files …", flush=True)
     reset_database()
     manage("migrate", "--noinput", "-v0")

@@ -227,7 +227,7 @@ SIGN_IN_TIMEOUT_S = 60  # a sign-in queued behind a burst of password hashes
 
 
 def _run_students(
-    base: str, students: list, plan: dict, pace, usernames: dict | None = None
+    base: str, students: list, plan: dict, pace, usernames: dict | None = None, cpu=None
 ) -> dict:
     """Each student (in a thread of their own) starts the exam, saves the planned answer to
     every question and submits; `pace(user_id, step)` says how long to wait first. With
@@ -296,11 +296,12 @@ def _run_students(
         except Exception as exc:  # noqa: BLE001 - a failed student is counted, not fatal
             errors.append(f"{type(exc).__name__}: {exc}")
 
-    began = time.perf_counter()
+    began, cpu_before = time.perf_counter(), cpu() if cpu else 0.0
     with ThreadPoolExecutor(max_workers=len(students)) as pool:
         list(pool.map(guarded, students))
     return {
         "seconds": time.perf_counter() - began,
+        "cpu_s": (cpu() - cpu_before) if cpu else None,  # the app's CPU for the whole run
         "errors": len(errors),
         "error_samples": errors[:5],
         "retried": len(retried),
@@ -356,9 +357,10 @@ def sign_ins(base: str) -> dict:
     return _percentiles(timings)
 
 
-def exam_burst(base: str, fixtures: dict) -> dict:
+def exam_burst(base: str, fixtures: dict, cpu=None) -> dict:
     """The burst at a human (if hurried) pace, checked against the database, then the
-    same flow with no pauses for the server's ceiling."""
+    same flow with no pauses for the server's ceiling. `cpu()`, when given, reads the app
+    server's CPU seconds so far."""
     rng = random.Random(7)
     students = fixtures["students"]
     plan = {pk: [rng.choice(choices) for choices in fixtures["questions"]] for pk, _ in students}
@@ -369,10 +371,10 @@ def exam_burst(base: str, fixtures: dict) -> dict:
     def paced(user_id, step):
         return arrival[user_id] if step == 0 else think[user_id, step]
 
-    burst = _run_students(base, students, plan, paced)
+    burst = _run_students(base, students, plan, paced, cpu=cpu)
     lost, submitted = _lost_answers(fixtures, plan)
     # The first SATURATION students sit it again (a second attempt) without pausing.
-    ceiling = _run_students(base, students[:SATURATION], plan, lambda user_id, step: 0)
+    ceiling = _run_students(base, students[:SATURATION], plan, lambda user_id, step: 0, cpu=cpu)
     requests = sum(ceiling[step]["count"] for step in ("start", "page", "save", "submit"))
     return {
         "students": len(plan),
@@ -392,7 +394,7 @@ def exam_burst(base: str, fixtures: dict) -> dict:
 SIGN_IN_ARRIVAL = 60.0
 
 
-def exam_burst_with_sign_in(base: str, fixtures: dict) -> dict:
+def exam_burst_with_sign_in(base: str, fixtures: dict, cpu=None) -> dict:
     """The burst again (a new attempt each, new answers), but nobody is signed in: every
     student arrives within SIGN_IN_ARRIVAL seconds and signs in through the log-in form
     (one deliberately slow password hash each) before opening the quiz."""
@@ -409,7 +411,7 @@ def exam_burst_with_sign_in(base: str, fixtures: dict) -> dict:
         return arrival[user_id] if step == 0 else think[user_id, step]
 
     since = timezone.now()
-    burst = _run_students(base, students, plan, paced, usernames=fixtures["usernames"])
+    burst = _run_students(base, students, plan, paced, usernames=fixtures["usernames"], cpu=cpu)
     lost, submitted = _lost_answers(fixtures, plan, since=since)
     return {
         "students": len(plan),

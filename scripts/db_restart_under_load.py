@@ -49,7 +49,7 @@ import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
-DB_NAME = "regimes_restart"
+DB_NAME = os.environ.get("DRILL_DB", "regimes_restart")
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 PASSWORD = "restart-drill-passphrase"
 QUIZ_SLUG = "restart-drill"
