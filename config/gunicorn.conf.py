@@ -29,10 +29,14 @@ def post_worker_init(worker) -> None:
     this the first requests a new worker serves pay ~0.5 s of imports and parsing, and a
     measurement's CPU per request counts them."""
     from django.conf import settings
+    from django.template import TemplateSyntaxError
     from django.template.loader import get_template
     from django.urls import get_resolver
 
     get_resolver().url_patterns  # noqa: B018 - evaluated for its imports
     for directory in settings.TEMPLATES[0]["DIRS"]:
         for path in sorted(directory.rglob("*.html")):
-            get_template(str(path.relative_to(directory)))
+            try:
+                get_template(str(path.relative_to(directory)))
+            except TemplateSyntaxError as error:  # the page that uses it will say so
+                worker.log.warning("Template %s does not compile: %s", path, error)
