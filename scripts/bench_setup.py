@@ -128,6 +128,7 @@ def prepare(root: Path, students: int) -> dict:
         },
         "exam_id": exam.pk,
         "students": [(u.pk, _session_cookie(u)) for u in users],
+        "usernames": {u.pk: u.username for u in users},
         "questions": [[c.pk for c in q.choices.all()] for q in questions],
     }
 
@@ -222,14 +223,21 @@ def _percentiles(values: list[float]) -> dict:
     return {"count": len(values), "p50_ms": pick(50), "p95_ms": pick(95), "p99_ms": pick(99)}
 
 
-def _run_students(base: str, students: list, plan: dict, pace) -> dict:
+SIGN_IN_TIMEOUT_S = 60  # a sign-in queued behind a burst of password hashes
+
+
+def _run_students(
+    base: str, students: list, plan: dict, pace, usernames: dict | None = None, cpu=None
+) -> dict:
     """Each student (in a thread of their own) starts the exam, saves the planned answer to
-    every question and submits; `pace(user_id, step)` says how long to wait first."""
+    every question and submits; `pace(user_id, step)` says how long to wait first. With
+    `usernames` ({user id: username}) each first signs in through the log-in form, with no
+    session of their own."""
     import httpx
 
     from apps.quizzes.presentation import OptionNames
 
-    timings = {"start": [], "page": [], "save": [], "submit": []}
+    timings = {"sign_in": [], "start": [], "page": [], "save": [], "submit": []}
     errors, retried = [], []
 
     def timed(step, send):
@@ -249,10 +257,22 @@ def _run_students(base: str, students: list, plan: dict, pace) -> dict:
             errors.append(f"{step} {response.status_code}")
         return response
 
+    def sign_in(http, user_id) -> bool:
+        http.get("/accounts/login/", timeout=SIGN_IN_TIMEOUT_S)
+        response = timed("sign_in", lambda: http.post(
+            "/accounts/login/", data={"username": usernames[user_id], "password": PASSWORD},
+            headers={"X-CSRFToken": http.cookies["csrftoken"]}, timeout=SIGN_IN_TIMEOUT_S))  # fmt: skip
+        if response.status_code != 302:
+            errors.append(f"sign-in {response.status_code}")
+        return response.status_code == 302
+
     def student(args):
         user_id, session = args
-        with httpx.Client(base_url=base, cookies={"sessionid": session}, timeout=30) as http:
+        cookies = {} if usernames else {"sessionid": session}
+        with httpx.Client(base_url=base, cookies=cookies, timeout=30) as http:
             time.sleep(pace(user_id, 0))
+            if usernames and not sign_in(http, user_id):
+                return
             http.get("/quizzes/bench-exam/")
             csrf = {"X-CSRFToken": http.cookies["csrftoken"]}
             started = timed("start", lambda: http.post("/quizzes/bench-exam/start/", headers=csrf))
@@ -276,11 +296,12 @@ def _run_students(base: str, students: list, plan: dict, pace) -> dict:
         except Exception as exc:  # noqa: BLE001 - a failed student is counted, not fatal
             errors.append(f"{type(exc).__name__}: {exc}")
 
-    began = time.perf_counter()
+    began, cpu_before = time.perf_counter(), cpu() if cpu else 0.0
     with ThreadPoolExecutor(max_workers=len(students)) as pool:
         list(pool.map(guarded, students))
     return {
         "seconds": time.perf_counter() - began,
+        "cpu_s": (cpu() - cpu_before) if cpu else None,  # the app's CPU for the whole run
         "errors": len(errors),
         "error_samples": errors[:5],
         "retried": len(retried),
@@ -288,11 +309,14 @@ def _run_students(base: str, students: list, plan: dict, pace) -> dict:
     }
 
 
-def _lost_answers(fixtures: dict, plan: dict) -> tuple[int, int]:
-    """(answers not stored as the student last saved them, submitted attempts)."""
+def _lost_answers(fixtures: dict, plan: dict, since=None) -> tuple[int, int]:
+    """(answers not stored as the student last saved them, submitted attempts), counting
+    the attempts started since `since` (default: all)."""
     from apps.quizzes.models import Attempt, Choice, Response
 
     attempts = Attempt.objects.filter(quiz_id=fixtures["exam_id"], user_id__in=plan)
+    if since is not None:
+        attempts = attempts.filter(started_at__gte=since)
     submitted = attempts.filter(state=Attempt.State.SUBMITTED).count()
     kept = {
         (r.attempt.user_id, r.question_id): r.answer
@@ -333,9 +357,10 @@ def sign_ins(base: str) -> dict:
     return _percentiles(timings)
 
 
-def exam_burst(base: str, fixtures: dict) -> dict:
+def exam_burst(base: str, fixtures: dict, cpu=None) -> dict:
     """The burst at a human (if hurried) pace, checked against the database, then the
-    same flow with no pauses for the server's ceiling."""
+    same flow with no pauses for the server's ceiling. `cpu()`, when given, reads the app
+    server's CPU seconds so far."""
     rng = random.Random(7)
     students = fixtures["students"]
     plan = {pk: [rng.choice(choices) for choices in fixtures["questions"]] for pk, _ in students}
@@ -346,10 +371,10 @@ def exam_burst(base: str, fixtures: dict) -> dict:
     def paced(user_id, step):
         return arrival[user_id] if step == 0 else think[user_id, step]
 
-    burst = _run_students(base, students, plan, paced)
+    burst = _run_students(base, students, plan, paced, cpu=cpu)
     lost, submitted = _lost_answers(fixtures, plan)
     # The first SATURATION students sit it again (a second attempt) without pausing.
-    ceiling = _run_students(base, students[:SATURATION], plan, lambda user_id, step: 0)
+    ceiling = _run_students(base, students[:SATURATION], plan, lambda user_id, step: 0, cpu=cpu)
     requests = sum(ceiling[step]["count"] for step in ("start", "page", "save", "submit"))
     return {
         "students": len(plan),
@@ -363,4 +388,36 @@ def exam_burst(base: str, fixtures: dict) -> dict:
             "requests_per_s": requests / ceiling["seconds"],
             **ceiling,
         },
+    }
+
+
+SIGN_IN_ARRIVAL = 60.0
+
+
+def exam_burst_with_sign_in(base: str, fixtures: dict, cpu=None) -> dict:
+    """The burst again (a new attempt each, new answers), but nobody is signed in: every
+    student arrives within SIGN_IN_ARRIVAL seconds and signs in through the log-in form
+    (one deliberately slow password hash each) before opening the quiz."""
+    from django.utils import timezone
+
+    rng = random.Random(8)
+    students = fixtures["students"]
+    plan = {pk: [rng.choice(choices) for choices in fixtures["questions"]] for pk, _ in students}
+    arrival = {pk: rng.uniform(0, SIGN_IN_ARRIVAL) for pk, _ in students}
+    think = {(pk, slot): rng.uniform(*THINK) for pk, _ in students
+             for slot in range(1, len(fixtures["questions"]) + 1)}  # fmt: skip
+
+    def paced(user_id, step):
+        return arrival[user_id] if step == 0 else think[user_id, step]
+
+    since = timezone.now()
+    burst = _run_students(base, students, plan, paced, usernames=fixtures["usernames"], cpu=cpu)
+    lost, submitted = _lost_answers(fixtures, plan, since=since)
+    return {
+        "students": len(plan),
+        "questions": len(fixtures["questions"]),
+        "model": {"arrival_s": SIGN_IN_ARRIVAL, "think_s": list(THINK)},
+        "lost_answers": lost,
+        "submitted": submitted,
+        **burst,
     }

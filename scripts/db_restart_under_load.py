@@ -7,7 +7,9 @@ and does every answer acknowledged to a browser survive?
    and a quiz of essay questions (so every save is a distinct text).
 2. Starts gunicorn with production settings on 127.0.0.1 (as scripts/serve.sh does:
    DEBUG off, static files collected, persistent health-checked connections).
-3. N simulated students log in, start the quiz and save answers like quizzes.js does: an
+3. N simulated students log in and start the quiz before any load begins (a few at a time,
+   each request with a generous timeout and retried, so a slow machine delays the drill
+   but never stops it), then save answers like quizzes.js does: an
    htmx POST per change; a save that fails (no answer, or 429/5xx) is sent again after 1,
    2, 4 … 30 seconds, and the student moves on only once it is acknowledged ("Saved").
    A probe asks for a database-backed page every 100 ms, to time the outage exactly.
@@ -38,6 +40,7 @@ import sys
 import threading
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,7 +49,7 @@ import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
-DB_NAME = "regimes_restart"
+DB_NAME = os.environ.get("DRILL_DB", "regimes_restart")
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 PASSWORD = "restart-drill-passphrase"
 QUIZ_SLUG = "restart-drill"
@@ -124,15 +127,14 @@ def start_server(port: int, env: dict) -> subprocess.Popen:
     LOG_FILE.parent.mkdir(exist_ok=True)
     server = subprocess.Popen(
         [str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi:application",
-         "--bind", f"127.0.0.1:{port}", "--workers", os.environ.get("WEB_CONCURRENCY", "3"),
-         "--threads", os.environ.get("GUNICORN_THREADS", "2"), "--timeout", "30"],
+         "--config", "config/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=LOG_FILE.open("w"),
         start_new_session=True,
     )  # fmt: skip
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120  # a loaded machine boots workers slowly
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/quizzes/", timeout=2).status_code == 200:
+            if httpx.get(f"http://127.0.0.1:{port}/quizzes/", timeout=10).status_code == 200:
                 return server
         except httpx.HTTPError:
             time.sleep(0.2)
@@ -175,6 +177,15 @@ def restart_postgresql(down: float) -> float:
 # The load
 
 
+SETUP_TIMEOUT_S = 60
+SETUP_TRIES = 4
+SETUP_AT_ONCE = 4  # students signing in at the same time, before the load
+
+
+class SetupFailed(Exception):
+    """A student could not sign in or start the quiz, even with retries."""
+
+
 @dataclass
 class Log:
     """What happened, shared by every thread."""
@@ -205,19 +216,44 @@ class Student:
         self.name, self.log = name, log
         self.http = httpx.Client(base_url=base, timeout=10, follow_redirects=False)
 
+        self.take = ""
+
     def csrf(self) -> str:
         return self.http.cookies.get("csrftoken", "")
 
-    def sign_in_and_start(self) -> str:
-        self.http.get("/accounts/login/")
-        response = self.http.post(
-            "/accounts/login/",
-            data={"username": self.name, "password": PASSWORD, "csrfmiddlewaretoken": self.csrf()},
+    def _patiently(self, what: str, send) -> httpx.Response:
+        """One setup request, before the load: SETUP_TIMEOUT_S each try, SETUP_TRIES tries
+        (a sign-in's password hash queues behind the others' on a busy machine)."""
+        for attempt in range(1, SETUP_TRIES + 1):
+            try:
+                response = send()
+            except httpx.HTTPError as exc:
+                error = f"{type(exc).__name__}"
+            else:
+                if response.status_code < 500:
+                    return response
+                error = f"HTTP {response.status_code}"
+            if attempt < SETUP_TRIES:
+                time.sleep(attempt)
+        raise SetupFailed(f"{self.name} could not {what}: {error} after {SETUP_TRIES} tries")
+
+    def sign_in_and_start(self) -> None:
+        """Signs in and opens the quiz; sets `take`, the attempt's URL."""
+        timeout = httpx.Timeout(SETUP_TIMEOUT_S)
+        self._patiently("open the log-in page", lambda: self.http.get("/accounts/login/",
+                                                                       timeout=timeout))  # fmt: skip
+        data = {"username": self.name, "password": PASSWORD, "csrfmiddlewaretoken": self.csrf()}
+        response = self._patiently(
+            "log in", lambda: self.http.post("/accounts/login/", data=data, timeout=timeout)
         )
-        assert response.status_code == 302, f"{self.name} could not log in ({response.status_code})"
-        start = self.http.post(f"/quizzes/{QUIZ_SLUG}/start/", headers={"X-CSRFToken": self.csrf()})
-        assert start.status_code == 302, f"{self.name} could not start ({start.status_code})"
-        return start.headers["Location"]
+        if response.status_code != 302:
+            raise SetupFailed(f"{self.name} could not log in ({response.status_code})")
+        start = self._patiently("start the quiz", lambda: self.http.post(
+            f"/quizzes/{QUIZ_SLUG}/start/", headers={"X-CSRFToken": self.csrf()},
+            timeout=timeout))  # fmt: skip
+        if start.status_code != 302:
+            raise SetupFailed(f"{self.name} could not start ({start.status_code})")
+        self.take = start.headers["Location"]
 
     def save(self, take: str, slot: int, value: str) -> bool:
         """One autosave as htmx sends it; True when the server acknowledged it."""
@@ -237,8 +273,8 @@ class Student:
         return False
 
     def work(self, ready: threading.Barrier, stop_at: threading.Event, deadline: float) -> None:
-        take = self.sign_in_and_start()
-        ready.wait(timeout=300)
+        take = self.take
+        ready.wait(timeout=600)
         sequence = 0
         while not stop_at.is_set():
             sequence += 1
@@ -254,7 +290,7 @@ class Student:
 
 
 def probe(base: str, log: Log, ready: threading.Barrier, stop_at: threading.Event) -> None:
-    ready.wait(timeout=300)
+    ready.wait(timeout=600)
     with httpx.Client(base_url=base, timeout=5) as http:
         while not stop_at.is_set():
             try:
@@ -287,6 +323,8 @@ def browser_student(
                 args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
             )
             page = browser.new_page(base_url=base)
+            page.set_default_timeout(SETUP_TIMEOUT_S * 1000)  # a slow machine is not a failure
+            page.set_default_navigation_timeout(SETUP_TIMEOUT_S * 1000)
             page.goto("/accounts/login/")
             page.get_by_label("Username").fill(name)
             page.get_by_label("Password").fill(PASSWORD)
@@ -295,7 +333,8 @@ def browser_student(
             page.locator("form[action$='/start/'] button").click()
             box = page.get_by_label("Your answer")
             status = page.locator("#save-status")
-            ready.wait(timeout=300)
+            page.set_default_timeout(30_000)
+            ready.wait(timeout=600)
             words = 0
             while not stop_at.is_set():
                 words += 1
@@ -381,8 +420,17 @@ def main() -> int:
     server = start_server(port, env)
     log, stop_at, browser = Log(), threading.Event(), BrowserReport()
     try:
-        deadline = time.monotonic() + options.before + options.after + 300
         students = [Student(f"student{i:02d}", base, log) for i in range(1, options.students + 1)]
+        print("Students signing in and starting the quiz …", flush=True)
+        began = time.monotonic()
+        try:
+            with ThreadPoolExecutor(max_workers=SETUP_AT_ONCE) as pool:
+                list(pool.map(Student.sign_in_and_start, students))
+        except SetupFailed as exc:
+            print(f"\nRESULT: FAIL (the drill could not begin: {exc})")
+            return 1
+        print(f"  all {len(students)} in, {time.monotonic() - began:.1f} s", flush=True)
+        deadline = time.monotonic() + options.before + options.after + 300
         parties = len(students) + 2 + (0 if options.no_browser else 1)  # + probe, + this thread
         ready = threading.Barrier(parties)
         threads = [
@@ -395,9 +443,8 @@ def main() -> int:
             ))  # fmt: skip
         for thread in threads:
             thread.start()
-        print("Students signing in and starting the quiz …", flush=True)
         try:
-            ready.wait(timeout=300)
+            ready.wait(timeout=600)
         except threading.BrokenBarrierError:
             print(f"The browser could not start: {browser.error}", flush=True)
             ready.reset()

@@ -53,6 +53,7 @@ http {{
     upstream regimes {{
         server 127.0.0.1:{upstream_port};
         keepalive 16;
+        keepalive_timeout 4s;  # below gunicorn's keepalive (5 s): nginx lets go first
     }}
 
     server {{

@@ -22,10 +22,10 @@ RUN_DIR="${RUN_DIR:-$(mktemp -d /tmp/regimes-serve.XXXXXX)}"
 .venv/bin/python manage.py migrate --noinput -v0
 .venv/bin/python manage.py load_content
 
-.venv/bin/gunicorn config.wsgi:application \
-  --bind "127.0.0.1:${UPSTREAM_PORT}" \
-  --workers "${WEB_CONCURRENCY:-3}" --threads "${GUNICORN_THREADS:-2}" \
-  --access-logfile - --timeout 30 &
+# Workers, threads, keep-alive and the workers' warm-up: config/gunicorn.conf.py
+# (WEB_CONCURRENCY and GUNICORN_THREADS override the first two).
+.venv/bin/gunicorn config.wsgi:application --config config/gunicorn.conf.py \
+  --bind "127.0.0.1:${UPSTREAM_PORT}" --access-logfile - &
 gunicorn=$!
 .venv/bin/python scripts/nginx.py "$RUN_DIR" "$HOST" "$PORT" "$UPSTREAM_PORT" &
 nginx=$!
