@@ -795,3 +795,63 @@ class SelfAssessment(models.Model):
     @property
     def percent(self) -> int:
         return round(100 * len(self.met) / self.criteria) if self.criteria else 0
+
+
+# Regrades: a key corrected after students answered. The attempts' answers move to the
+# corrected version and are graded again; the log keeps every mark that changed.
+
+
+class Regrade(models.Model):
+    """One regrade of a quiz's submitted attempts to the current versions of some of its
+    questions: who ran it, when, which versions, and (in its rows) each changed mark."""
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="regrades")
+    regraded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    regraded_at = models.DateTimeField(default=timezone.now)
+    questions = models.ManyToManyField(
+        Question, related_name="+", help_text="The corrected versions regraded to."
+    )
+    attempts_checked = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-regraded_at", "-pk"]
+
+    def __str__(self):
+        return f"Regrade of {self.quiz} on {self.regraded_at:%Y-%m-%d %H:%M}"
+
+
+class RegradedAttempt(models.Model):
+    """An attempt whose total a regrade changed, with its total before and after."""
+
+    regrade = models.ForeignKey(Regrade, on_delete=models.CASCADE, related_name="attempts")
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="regrades")
+    old_score = models.FloatField()
+    new_score = models.FloatField()
+    old_max_score = models.FloatField()
+    new_max_score = models.FloatField()
+
+    class Meta:
+        ordering = ["regrade", "pk"]
+
+    def __str__(self):
+        return f"{self.attempt}: {self.old_score:g} → {self.new_score:g}"
+
+
+class RegradedMark(models.Model):
+    """One answer's mark before and after a regrade, and the versions it moved between."""
+
+    regraded_attempt = models.ForeignKey(
+        RegradedAttempt, on_delete=models.CASCADE, related_name="marks"
+    )
+    old_question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    new_question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    old_score = models.FloatField(null=True)
+    new_score = models.FloatField(null=True)
+
+    class Meta:
+        ordering = ["regraded_attempt", "new_question__position", "pk"]
+
+    def __str__(self):
+        return f"{self.new_question}: {self.old_score} → {self.new_score}"

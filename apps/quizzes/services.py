@@ -23,6 +23,9 @@ from apps.quizzes.models import (
     LessonCheck,
     Question,
     Quiz,
+    Regrade,
+    RegradedAttempt,
+    RegradedMark,
     Response,
     RubricCriterion,
     RubricLevel,
@@ -31,6 +34,7 @@ from apps.quizzes.models import (
     authored,
     rubric_fraction,
 )
+from apps.quizzes.regrading import plan_regrade, translate_choice_order
 from apps.quizzes.signals import attempt_graded, question_answered
 
 
@@ -499,3 +503,87 @@ def self_assess(response: Response, met: list[int], criteria: int, now=None) -> 
             defaults={"met": sorted(set(met)), "criteria": criteria, "assessed_at": now},
         )
     return assessment
+
+
+class NothingToRegrade(QuizError):
+    pass
+
+
+def regrade(quiz: Quiz, question_ids, by, now=None) -> Regrade:
+    """Regrade the quiz's submitted attempts to the current versions of the chosen
+    questions, all in one transaction, and log it: each answer moves to the corrected
+    version and is graded there, each attempt's total is summed again, and every changed
+    attempt is announced with `attempt_graded` (so LMS grades follow). Marks a person gave
+    stay as they are. Raises NothingToRegrade when none of the questions can be regraded."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        found = plan_regrade(quiz, question_ids)
+        locked = Attempt.objects.select_for_update(of=("self",)).filter(
+            pk__in=[change.attempt.pk for change in found.attempts]
+        )
+        # Planned again under the locks: an essay graded meanwhile is not overwritten.
+        plan = plan_regrade(
+            quiz, question_ids, attempt_ids=list(locked.values_list("pk", flat=True))
+        )
+        if not plan.chosen:
+            raise NothingToRegrade("None of these questions has an earlier version to regrade.")
+        log = Regrade.objects.create(
+            quiz=quiz, regraded_by=by, regraded_at=now, attempts_checked=len(plan.attempts)
+        )
+        log.questions.set(plan.chosen)
+        responses, attempts, rows, marks = [], [], [], []
+        for change in plan.attempts:
+            attempt = change.attempt
+            if change.changed:
+                rows.append(
+                    RegradedAttempt(
+                        regrade=log,
+                        attempt=attempt,
+                        old_score=change.old_score,
+                        new_score=change.new_score,
+                        old_max_score=change.old_max_score,
+                        new_max_score=change.new_max_score,
+                    )
+                )
+                marks.append(change.changed_marks)
+            for mark in change.marks:
+                old, new = mark.old_question, mark.new_question
+                attempt.question_order = [
+                    new.pk if pk == old.pk else pk for pk in attempt.question_order
+                ]
+                order = attempt.choice_order.pop(str(old.pk), None)
+                if order is not None:
+                    attempt.choice_order[str(new.pk)] = translate_choice_order(old, new, order)
+                response = mark.response
+                response.question = new
+                response.answer = mark.new_answer
+                response.fraction = mark.new_fraction
+                response.score = mark.new_score
+                response.feedback = mark.new_feedback
+                responses.append(response)
+            attempt.score = change.new_score
+            attempt.max_score = change.new_max_score
+            attempts.append(attempt)
+        Response.objects.bulk_update(
+            responses, ["question", "answer", "fraction", "score", "feedback"]
+        )
+        Attempt.objects.bulk_update(
+            attempts, ["score", "max_score", "question_order", "choice_order"]
+        )
+        RegradedAttempt.objects.bulk_create(rows)
+        RegradedMark.objects.bulk_create(
+            RegradedMark(
+                regraded_attempt=row,
+                old_question=mark.old_question,
+                new_question=mark.new_question,
+                old_score=mark.old_score,
+                new_score=mark.new_score,
+            )
+            for row, changed_marks in zip(rows, marks, strict=True)
+            for mark in changed_marks
+        )
+        for row in rows:
+            transaction.on_commit(
+                lambda attempt=row.attempt: attempt_graded.send(sender=Attempt, attempt=attempt)
+            )
+    return log

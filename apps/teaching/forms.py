@@ -991,3 +991,23 @@ class BankAddForm(forms.Form):
     def __init__(self, *args, quizzes, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["quiz"].queryset = quizzes
+
+
+class RegradeForm(Unsuffixed, forms.Form):
+    """Which corrected questions to regrade: the current versions that have an earlier
+    version still answered in submitted attempts."""
+
+    questions = forms.TypedMultipleChoiceField(
+        label="Questions to regrade",
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one question to regrade."},
+    )
+
+    def __init__(self, *args, questions: list[Question], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["questions"].choices = [
+            (q.pk, f"{q.position}. {q.title or q.text[:80]} (now version {q.version})")
+            for q in questions
+        ]
+        self.fields["questions"].initial = [q.pk for q in questions]

@@ -9,6 +9,7 @@ from apps.teaching.views import (
     preview,
     questions,
     quizzes,
+    regrade,
     rubrics,
     statistics,
 )
@@ -29,6 +30,7 @@ urlpatterns = [
         statistics.quiz_statistics_csv,
         name="quiz_statistics_csv",
     ),
+    path("quizzes/<int:quiz_id>/regrade/", regrade.quiz_regrade, name="quiz_regrade"),
     path("quizzes/<int:quiz_id>/questions/new/", questions.question_create, name="question_create"),
     path(
         "quizzes/<int:quiz_id>/questions/<int:question_id>/",

@@ -254,7 +254,19 @@ EXPECTED: dict[str, dict[str, Check]] = {
         "not an essay": Check(
             get=row(LOGIN, 404, 404, 404, 404, 404, 404),
             kwargs=lambda w: {"attempt_id": w.submitted_attempt.pk,
-                              "number": w.submitted_attempt.slot_of(w.question_of(w.own_quiz).pk)}),
+                              "number": w.submitted_attempt.slot_of(
+                                  w.submitted_attempt.responses.get(question__title="single").question_id)}),
+    },
+
+    # Regrading changes students' marks: only the quiz's editors (its owner; curators for
+    # any quiz, course quizzes included). An empty POST is answered with the form's error.
+    "teach:quiz_regrade": {
+        "ingrid's, with a corrected key": Check(
+            get=row(LOGIN, 403, 403, 200, 404, 200, 200), post=row(LOGIN, 403, 403, 200, 404, 200, 200),
+            kwargs=lambda w: {"quiz_id": w.own_quiz.pk}, missing=lambda w: {"quiz_id": MISSING}),
+        "course quiz": Check(
+            get=row(LOGIN, 403, 403, 404, 404, 200, 200), post=row(LOGIN, 403, 403, 404, 404, 302, 302),
+            kwargs=lambda w: {"quiz_id": w.course_quiz.pk}),
     },
 
     "classes:join": {"": Check(get=signed_in(200), post=signed_in(200))},

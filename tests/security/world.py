@@ -4,7 +4,7 @@ alice and bob study (alice is in ingrid's class), ingrid and ivan teach (ingrid 
 quiz and a class), carol curates, root is the superuser. Besides the public content
 there is something private of every kind: draft content, ingrid's draft quiz, alice's
 open and submitted attempts, alice's essay waiting for ingrid's grade, alice's review
-card.
+card, and a question of ingrid's quiz corrected since alice answered it (to regrade).
 """
 
 from dataclasses import dataclass, field
@@ -153,6 +153,11 @@ def build_world() -> World:
         due=now,
         introduced_at=now,
     )
+    # A key corrected after alice answered: her attempt has an earlier version to regrade.
+    single = own_quiz.questions.current().prefetch_related("choices").get(title="single")
+    choices = list(single.choice_list)
+    choices[0].feedback = "Yes: self-help."
+    services.edit_question(single, choices)
 
     return World(
         users=users,

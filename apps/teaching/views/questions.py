@@ -107,12 +107,18 @@ def _question_editor(
     rows = spec.rows_for(request.POST, add_row=add_row)
     if not add_row and form.is_valid() and (rows is None or rows.is_valid()):
         choices = rows.choices() if rows is not None else form.choices()
+        version = question.version if question is not None else None
         edited = form.save(commit=False)
         if question is None:
             saved = quiz_services.add_question(quiz, edited, choices)
         else:
             saved = quiz_services.edit_question(edited, choices)
         status = f"Saved question {saved.position}."
+        if version is not None and saved.version > version:
+            status = (
+                f"Saved question {saved.position} as version {saved.version}: submitted "
+                "attempts keep their marks until you regrade them."
+            )
         if not request.htmx:
             messages.success(request, status)
             return redirect(reverse("teach:quiz_edit", args=[quiz.pk]) + f"#question-{saved.pk}")
