@@ -2,6 +2,7 @@
 assigned to the group with an opening time and a due date."""
 
 import secrets
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models
@@ -9,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.core.dates import when
 from apps.core.roles import Action, may
 
 # No 0/O, 1/I/L, 5/S or 2/Z: a code read aloud or copied from a projector survives.
@@ -113,6 +115,58 @@ class Assignment(models.Model):
     def is_open(self, now) -> bool:
         return self.opens_at <= now
 
-    def is_late(self, first_submitted_at) -> bool:
-        """Late: the student's first submission came after the due date."""
-        return first_submitted_at is not None and first_submitted_at > self.due_at
+    def due_for(self, override: "Override | None") -> datetime:
+        """The due date for one student: a later one their override gives, or the class's."""
+        if override is not None and override.due_at and override.due_at > self.due_at:
+            return override.due_at
+        return self.due_at
+
+    def is_late(self, first_submitted_at, override: "Override | None" = None) -> bool:
+        """Late: the student's first submission came after their due date."""
+        return first_submitted_at is not None and first_submitted_at > self.due_for(override)
+
+
+class Override(models.Model):
+    """An exception to an assignment for one student: more attempts, a later due date, a
+    later closing time, a longer time limit. Each field left empty keeps the rule as it is;
+    the quiz's own rules read them through `Quiz.rules_for`."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="overrides")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_overrides"
+    )
+    extra_attempts = models.PositiveSmallIntegerField(default=0)
+    due_at = models.DateTimeField(null=True, blank=True)
+    closes_at = models.DateTimeField(null=True, blank=True)
+    time_limit = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Minutes, instead of the quiz's."
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    granted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["assignment", "student__username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "student"], name="one_override_per_student"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.assignment} for {self.student}: {self.summary()}"
+
+    def summary(self) -> str:
+        """What the exception gives, in words for the instructor's list."""
+        parts = []
+        if self.extra_attempts:
+            plural = "s" if self.extra_attempts != 1 else ""
+            parts.append(f"{self.extra_attempts} more attempt{plural}")
+        if self.due_at:
+            parts.append(f"due {when(self.due_at)}")
+        if self.closes_at:
+            parts.append(f"closes {when(self.closes_at)}")
+        if self.time_limit:
+            parts.append(f"{self.time_limit} minutes")
+        return ", ".join(parts)

@@ -2,9 +2,10 @@
 (quizzes.grades) read against the assignment's dates."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
-from apps.classes.models import Assignment
+from apps.classes.models import Assignment, Override
 from apps.core.publishing import Status as Publication
 from apps.quizzes.grades import EMPTY, Summary, summaries
 
@@ -32,14 +33,18 @@ STATUS_LABELS = {
 }
 
 
-def status_of(assignment: Assignment, summary: Summary, now) -> Status:
+def status_of(
+    assignment: Assignment, summary: Summary, now, override: Override | None = None
+) -> Status:
+    """Where one student stands, against their own due date (`override` may extend it)."""
     if summary.submitted:
-        return Status.LATE if assignment.is_late(summary.first_submitted_at) else Status.SUBMITTED
+        late = assignment.is_late(summary.first_submitted_at, override)
+        return Status.LATE if late else Status.SUBMITTED
     if summary.in_progress:
         return Status.IN_PROGRESS
     if not assignment.is_open(now):
         return Status.NOT_OPEN
-    return Status.MISSING if now > assignment.due_at else Status.TO_DO
+    return Status.MISSING if now > assignment.due_for(override) else Status.TO_DO
 
 
 @dataclass
@@ -48,6 +53,8 @@ class AssignedQuiz:
     status: Status
     grade: float | None
     available: bool
+    due_at: datetime  # the student's own: later than the class's when extended
+    extended: bool
 
     @property
     def is_overdue(self) -> bool:
@@ -63,16 +70,24 @@ def assigned_quizzes(user, now) -> list[AssignedQuiz]:
         .order_by("due_at", "pk")
     )
     found = summaries([user.pk], {a.quiz_id for a in assignments})
+    overrides = {
+        o.assignment_id: o
+        for o in Override.objects.filter(student=user, assignment__in=assignments)
+    }
     items = []
     for assignment in assignments:
         quiz = assignment.quiz
         summary: Summary = found.get((user.pk, quiz.pk), EMPTY)
+        override = overrides.get(assignment.pk)
+        due = assignment.due_for(override)
         items.append(
             AssignedQuiz(
                 assignment=assignment,
-                status=status_of(assignment, summary, now),
+                status=status_of(assignment, summary, now, override),
                 grade=summary.kept_grade(quiz) if quiz.scores_visible(now) else None,
                 available=quiz.status == Publication.PUBLISHED,
+                due_at=due,
+                extended=due != assignment.due_at,
             )
         )
     return items

@@ -3,9 +3,17 @@
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from apps.classes.models import Assignment, Class, Membership, new_join_code, normalise_code
+from apps.classes.models import (
+    Assignment,
+    Class,
+    Membership,
+    Override,
+    new_join_code,
+    normalise_code,
+)
 from apps.core import throttle
 from apps.core.dates import when
+from apps.quizzes.services import follow_rules
 
 # Codes are random; a collision is rare enough that a few draws always find a free one.
 CODE_DRAWS = 10
@@ -124,3 +132,45 @@ def assign(klass: Class, assignment: Assignment) -> Assignment:
 def unassign(assignment: Assignment) -> None:
     """Take a quiz off the class: attempts already made are kept."""
     assignment.delete()
+
+
+@transaction.atomic
+def grant_override(
+    assignment: Assignment,
+    students,
+    *,
+    extra_attempts: int = 0,
+    due_at=None,
+    closes_at=None,
+    time_limit: int | None = None,
+    by=None,
+    now=None,
+) -> list[Override]:
+    """Give each student (members of the assignment's class, checked by the form) these
+    exceptions, replacing any they had for this assignment; an attempt one of them has
+    open gets the time it now allows."""
+    now = now or timezone.now()
+    fields = {
+        "extra_attempts": extra_attempts or 0,
+        "due_at": due_at,
+        "closes_at": closes_at,
+        "time_limit": time_limit,
+        "granted_by": by,
+        "granted_at": now,
+    }
+    overrides = [
+        Override.objects.update_or_create(assignment=assignment, student=student, defaults=fields)[
+            0
+        ]
+        for student in students
+    ]
+    follow_rules(assignment.quiz, students)
+    return overrides
+
+
+@transaction.atomic
+def withdraw_override(override: Override) -> None:
+    """Take an exception back: the student's rules are the class's again, an open attempt's
+    deadline included."""
+    override.delete()
+    follow_rules(override.assignment.quiz, [override.student])

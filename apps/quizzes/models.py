@@ -1,5 +1,5 @@
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -186,6 +186,89 @@ class Quiz(Publishable):
         return self.lesson or self.case
 
     def is_open(self, now) -> bool:
+        return self.rules_for(None).is_open(now)
+
+    def rules_for(self, user) -> "StudentRules":
+        """The quiz's timing and attempt rules as they apply to `user`: the quiz's own,
+        with their classes' window, extended by any exception a class gives them. One
+        query for a signed-in user, none otherwise."""
+        rules = StudentRules(
+            opens_at=self.opens_at,
+            closes_at=self.closes_at,
+            time_limit=self.time_limit,
+            attempts_allowed=self.attempts_allowed,
+        )
+        if user is None or not user.is_authenticated:
+            return rules
+        # The classes app builds on this one: its assignments and their per-student
+        # overrides are reached through their relations, never by importing them.
+        mine = Q(overrides__student=user)
+        found = self.assignments.filter(klass__memberships__student=user).aggregate(
+            class_opens=Min("opens_at"),
+            due=Max("due_at"),
+            extra=Max("overrides__extra_attempts", filter=mine),
+            later_due=Max("overrides__due_at", filter=mine),
+            later_close=Max("overrides__closes_at", filter=mine),
+            longer=Max("overrides__time_limit", filter=mine),
+        )
+        if found["class_opens"] is None:
+            return rules
+        return rules.extended_by(found)
+
+    def scores_visible(self, now) -> bool:
+        """Whether students may see their scores (and so their kept grade) yet."""
+        return self.review_score and self.review_is_open(now)
+
+    def review_is_open(self, now) -> bool:
+        if self.review_after == self.ReviewAfter.SUBMIT:
+            return True
+        return self.closes_at is not None and now >= self.closes_at
+
+
+@dataclass(frozen=True)
+class StudentRules:
+    """When one student may start an attempt at a quiz, for how long, and how many."""
+
+    opens_at: datetime | None
+    closes_at: datetime | None
+    time_limit: int | None  # minutes
+    attempts_allowed: int  # 0: unlimited
+    # From the student's classes: the earliest opening and the latest due date.
+    class_opens_at: datetime | None = None
+    due_at: datetime | None = None
+    # What an exception their instructor gave changed ("attempts", "due", "close", "time").
+    extended: frozenset = frozenset()
+
+    def extended_by(self, found: dict) -> "StudentRules":
+        """These rules within the student's classes' window, with any exception applied:
+        only ever more attempts, later dates and more time."""
+        extended = set()
+        attempts, closes, limit, due = (
+            self.attempts_allowed, self.closes_at, self.time_limit, found["due"],
+        )  # fmt: skip
+        if attempts and found["extra"]:
+            attempts += found["extra"]
+            extended.add("attempts")
+        if closes and found["later_close"] and found["later_close"] > closes:
+            closes = found["later_close"]
+            extended.add("close")
+        if limit and found["longer"] and found["longer"] > limit:
+            limit = found["longer"]
+            extended.add("time")
+        if found["later_due"] and found["later_due"] > due:
+            due = found["later_due"]
+            extended.add("due")
+        return replace(
+            self,
+            closes_at=closes,
+            time_limit=limit,
+            attempts_allowed=attempts,
+            class_opens_at=found["class_opens"],
+            due_at=due,
+            extended=frozenset(extended),
+        )
+
+    def is_open(self, now) -> bool:
         return (self.opens_at is None or self.opens_at <= now) and (
             self.closes_at is None or now < self.closes_at
         )
@@ -197,23 +280,6 @@ class Quiz(Publishable):
         if self.time_limit:
             ends.append(started_at + timedelta(minutes=self.time_limit))
         return min(ends) if ends else None
-
-    def scores_visible(self, now) -> bool:
-        """Whether students may see their scores (and so their kept grade) yet."""
-        return self.review_score and self.review_is_open(now)
-
-    def review_is_open(self, now) -> bool:
-        if self.review_after == self.ReviewAfter.SUBMIT:
-            return True
-        return self.closes_at is not None and now >= self.closes_at
-
-    def class_window_for(self, user) -> tuple | None:
-        """(opens, due) of this quiz for a student's classes: the earliest opening and the
-        latest due date over the classes it is assigned to, or None when it is not."""
-        window = self.assignments.filter(klass__memberships__student=user).aggregate(
-            opens=Min("opens_at"), due=Max("due_at")
-        )
-        return None if window["opens"] is None else (window["opens"], window["due"])
 
 
 def verdict_of(fraction: float | None) -> str:

@@ -113,19 +113,20 @@ def start_attempt(quiz: Quiz, user, now=None) -> Attempt:
     The partial unique constraint (one open attempt per student and quiz) decides races:
     when a concurrent request wins, its attempt is returned. Raises QuizNotOpen or
     NoAttemptsLeft when the quiz's rules refuse a new attempt; a quiz assigned to the
-    student's class opens for them at the assignment's opening time.
+    student's class opens for them at the assignment's opening time, and an exception
+    their class gives them (more attempts, a later close, more time) applies.
     """
     now = now or timezone.now()
     mine = Attempt.objects.filter(quiz=quiz, user=user)
     existing = mine.filter(state=Attempt.State.IN_PROGRESS).first()
     if existing is not None and close_if_overdue(existing, now).in_progress:
         return existing
-    if not quiz.is_open(now):
+    rules = quiz.rules_for(user)
+    if not rules.is_open(now):
         raise QuizNotOpen("This quiz is not open for attempts at the moment.")
-    window = quiz.class_window_for(user)
-    if window is not None and now < window[0]:
-        raise QuizNotOpen(f"This quiz opens for your class on {when(window[0])}.")
-    if quiz.attempts_allowed and mine.counted().count() >= quiz.attempts_allowed:
+    if rules.class_opens_at is not None and now < rules.class_opens_at:
+        raise QuizNotOpen(f"This quiz opens for your class on {when(rules.class_opens_at)}.")
+    if rules.attempts_allowed and mine.counted().count() >= rules.attempts_allowed:
         raise NoAttemptsLeft("You have used all the attempts this quiz allows.")
     questions = list(quiz.questions.current().prefetch_related("choices"))
     if not questions:
@@ -147,7 +148,7 @@ def start_attempt(quiz: Quiz, user, now=None) -> Attempt:
                 user=user,
                 number=number,
                 started_at=now,
-                deadline=quiz.deadline_for(now),
+                deadline=rules.deadline_for(now),
                 max_score=sum(q.max_points for q in questions),
                 question_order=[q.pk for q in questions],
                 choice_order=choice_order,
@@ -587,3 +588,21 @@ def regrade(quiz: Quiz, question_ids, by, now=None) -> Regrade:
                 lambda attempt=row.attempt: attempt_graded.send(sender=Attempt, attempt=attempt)
             )
     return log
+
+
+def follow_rules(quiz: Quiz, users) -> int:
+    """Move the deadline of each open attempt the `users` have at the quiz to what their
+    rules now say (an exception granted or withdrawn mid-attempt), under the attempt's
+    lock. Returns how many changed."""
+    changed = 0
+    with transaction.atomic():
+        open_attempts = Attempt.objects.select_for_update(of=("self",)).filter(
+            quiz=quiz, user__in=users, state=Attempt.State.IN_PROGRESS
+        )
+        for attempt in open_attempts.select_related("user"):
+            deadline = quiz.rules_for(attempt.user).deadline_for(attempt.started_at)
+            if deadline != attempt.deadline:
+                attempt.deadline = deadline
+                attempt.save(update_fields=["deadline"])
+                changed += 1
+    return changed

@@ -72,13 +72,14 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
     quiz = _get_quiz_for_user(request, slug)
     now = timezone.now()
     scores_visible = quiz.scores_visible(now)
+    rules = quiz.rules_for(request.user)
     attempts, open_attempt, attempts_left, kept = [], None, None, None
     if request.user.is_authenticated:
         attempts = list(quiz.attempts.filter(user=request.user).order_by("number"))
         open_attempt = next((a for a in attempts if a.in_progress), None)
-        if quiz.attempts_allowed:
+        if rules.attempts_allowed:
             used = sum(1 for a in attempts if a.state != Attempt.State.ABANDONED)
-            attempts_left = max(0, quiz.attempts_allowed - used)
+            attempts_left = max(0, rules.attempts_allowed - used)
         if scores_visible:
             kept = grades.kept_grade(request.user, quiz)
     context = {
@@ -88,7 +89,8 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "attempts_left": attempts_left,
         "kept_grade": kept,
         "scores_visible": scores_visible,
-        "is_open": quiz.is_open(now),
+        "rules": rules,
+        "is_open": rules.is_open(now),
         "may_take": may(request.user, Action.TAKE_QUIZZES),
         "question_count": quiz.questions.current().exclude(kind=Kind.DESCRIPTION).count(),
     }
@@ -287,10 +289,10 @@ def review(request: HttpRequest, attempt_id: int) -> HttpResponse:
     if attempt.in_progress and attempt.user_id == request.user.pk:
         return redirect("quizzes:take", attempt.pk)
     items = _review_items(attempt)
-    window = attempt.quiz.class_window_for(attempt.user) if attempt.submitted_at else None
+    due = attempt.quiz.rules_for(attempt.user).due_at if attempt.submitted_at else None
     context = {
-        # Set when a class had the quiz due before this attempt came in.
-        "late_for": window[1] if window and attempt.submitted_at > window[1] else None,
+        # Set when the student's class had the quiz due before this attempt came in.
+        "late_for": due if due and attempt.submitted_at > due else None,
         "quiz": attempt.quiz,
         "attempt": attempt,
         "show": attempt.review_options(request.user, timezone.now()),

@@ -8,11 +8,13 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms.utils import ErrorDict
 
 from apps.classes.models import Assignment, Class
+from apps.core.dates import when
 from apps.quizzes import services as quiz_services
 from apps.quizzes.gift import STANDARD_PERCENTS
 from apps.quizzes.models import (
@@ -1011,3 +1013,81 @@ class RegradeForm(Unsuffixed, forms.Form):
             for q in questions
         ]
         self.fields["questions"].initial = [q.pk for q in questions]
+
+
+class StudentChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, user) -> str:
+        name = user.get_full_name()
+        return f"{name} ({user.username})" if name else user.username
+
+
+class OverrideForm(Unsuffixed, forms.Form):
+    """Exceptions for one student or a group: each only ever gives more (attempts, time,
+    later dates) than the class has. A rule the quiz does not set (unlimited attempts, no
+    closing time, no time limit) has no field, since there is nothing to extend."""
+
+    students = StudentChoiceField(
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one student."},
+    )
+    extra_attempts = forms.IntegerField(
+        label="Extra attempts", required=False, min_value=1, max_value=20
+    )
+    due_at = forms.DateTimeField(
+        label=f"Due instead ({ZONE})", required=False, widget=DATETIME_WIDGET
+    )
+    closes_at = forms.DateTimeField(
+        label=f"Quiz closes instead ({ZONE})", required=False, widget=DATETIME_WIDGET
+    )
+    time_limit = forms.IntegerField(
+        label="Time limit instead (minutes)", required=False, max_value=24 * 60
+    )
+
+    def __init__(self, *args, assignment: Assignment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.assignment = assignment
+        quiz = assignment.quiz
+        self.fields["students"].queryset = User.objects.filter(
+            class_memberships__klass=assignment.klass
+        ).order_by("username")
+        self.fields["due_at"].help_text = f"Later than the class's: {when(assignment.due_at)}."
+        if quiz.attempts_allowed:
+            self.fields[
+                "extra_attempts"
+            ].help_text = f"On top of the {quiz.attempts_allowed} the quiz allows."
+        else:
+            del self.fields["extra_attempts"]
+        if quiz.closes_at:
+            self.fields["closes_at"].help_text = (
+                f"Later than the quiz's: {when(quiz.closes_at)}. The student may start and "
+                "finish attempts until then."
+            )
+        else:
+            del self.fields["closes_at"]
+        if quiz.time_limit:
+            self.fields["time_limit"].validators.append(MinValueValidator(quiz.time_limit + 1))
+            self.fields["time_limit"].widget.attrs["min"] = quiz.time_limit + 1
+            self.fields["time_limit"].help_text = f"Longer than the quiz's {quiz.time_limit}."
+        else:
+            del self.fields["time_limit"]
+
+    def clean(self):
+        cleaned = super().clean()
+        due, closes = cleaned.get("due_at"), cleaned.get("closes_at")
+        if due and due <= self.assignment.due_at:
+            self.add_error("due_at", "Give a date later than the class's due date.")
+        if closes and closes <= self.assignment.quiz.closes_at:
+            self.add_error("closes_at", "Give a time later than the quiz's closing time.")
+        given = [cleaned.get(name) for name in self.fields if name != "students"]
+        if not self.errors and not any(given):
+            raise ValidationError(
+                "Give at least one exception: extra attempts, a later date or more time."
+            )
+        return cleaned
+
+    def exceptions(self) -> dict:
+        return {
+            name: self.cleaned_data.get(name)
+            for name in ("extra_attempts", "due_at", "closes_at", "time_limit")
+        }

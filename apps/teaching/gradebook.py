@@ -2,8 +2,8 @@
 and a percentage, each student's total, the class average of every column, sortable by
 name or any quiz column, and its CSV form; the same for one assignment alone.
 
-Built from five queries whatever the class's size: the roster, the assignments, the
-quizzes' points and the aggregate queries of quizzes.grades.
+Built from six queries whatever the class's size: the roster, the assignments, the
+quizzes' points, the aggregate queries of quizzes.grades and the students' exceptions.
 
 Totals and averages leave out empty grades, as Moodle's gradebook does by default: a
 student's total counts the quizzes they submitted (overdue work shows in its own cell),
@@ -15,7 +15,7 @@ import csv
 import statistics
 from dataclasses import dataclass, field
 
-from apps.classes.models import Assignment, Class
+from apps.classes.models import Assignment, Class, Override
 from apps.classes.progress import Status, status_of
 from apps.core.spreadsheet import neutralise
 from apps.quizzes.grades import EMPTY, Summary, quiz_points, summaries
@@ -64,6 +64,7 @@ class Cell:
     status: Status
     grade: float | None
     out_of: int
+    override: Override | None = None
 
     @property
     def late(self) -> bool:
@@ -124,6 +125,11 @@ class Row:
     def provisional(self) -> bool:
         return any(c.provisional for c in self.cells)
 
+    @property
+    def exceptions(self) -> list[Override]:
+        """The exceptions (overrides) this student has, one per quiz at most."""
+        return [cell.override for cell in self.cells if cell.override is not None]
+
 
 @dataclass
 class Gradebook:
@@ -151,19 +157,25 @@ def build(klass: Class, now, assignment: Assignment | None = None) -> Gradebook:
     out_of = quiz_points([a.quiz_id for a in assignments])
     columns = [Column(a, out_of[a.quiz_id]) for a in assignments]
     found = summaries([s.pk for s in students], [a.quiz_id for a in assignments])
+    overrides = {
+        (o.student_id, o.assignment_id): o
+        for o in Override.objects.filter(assignment__in=assignments)
+    }
     rows = []
     for student in students:
         cells = []
         for column in columns:
             a = column.assignment
             summary = found.get((student.pk, a.quiz_id), EMPTY)
+            override = overrides.get((student.pk, a.pk))
             cells.append(
                 Cell(
                     assignment=a,
                     summary=summary,
-                    status=status_of(a, summary, now),
+                    status=status_of(a, summary, now, override),
                     grade=summary.kept_grade(a.quiz),
                     out_of=column.out_of,
+                    override=override,
                 )
             )
         rows.append(Row(student, cells))

@@ -6,6 +6,7 @@ from apps.teaching.views import (
     gift,
     gradebook,
     grading,
+    overrides,
     preview,
     questions,
     quizzes,
@@ -74,6 +75,11 @@ urlpatterns = [
         "classes/<int:class_id>/assignments/<int:assignment_id>/",
         classes.assignment_edit,
         name="assignment_edit",
+    ),
+    path(
+        "classes/<int:class_id>/assignments/<int:assignment_id>/exceptions/",
+        overrides.assignment_overrides,
+        name="assignment_overrides",
     ),
     path(
         "classes/<int:class_id>/assignments/<int:assignment_id>/delete/",

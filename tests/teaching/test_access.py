@@ -24,6 +24,7 @@ MATRIX = {
     "quiz_export": ("get", None, 200, True),
     "quiz_statistics": ("get", None, 200, True),
     "quiz_statistics_csv": ("get", None, 200, True),
+    "quiz_regrade": ("get", None, 200, True),
     "question_create": ("get", None, 200, True),
     "question_edit": ("get", None, 200, True),
     "question_duplicate": ("post", {}, 302, True),
@@ -37,6 +38,7 @@ MATRIX = {
     "assignment_create": ("post", {}, 200, True),  # empty form: shown again with errors
     "assignment_edit": ("get", None, 200, True),
     "assignment_delete": ("post", {"confirm": "yes"}, 302, True),
+    "assignment_overrides": ("get", None, 200, True),
     "gradebook": ("get", None, 200, True),
     "gradebook_csv": ("get", None, 200, True),
     "assignment_gradebook": ("get", None, 200, True),
