@@ -121,6 +121,14 @@ class Assignment(models.Model):
             return override.due_at
         return self.due_at
 
+    def closes_for(self, override: "Override | None") -> datetime | None:
+        """When the quiz closes for one student: a later time their override gives, or the
+        quiz's own closing time (None: it never closes)."""
+        closes = self.quiz.closes_at
+        if closes and override is not None and override.closes_at and override.closes_at > closes:
+            return override.closes_at
+        return closes
+
     def is_late(self, first_submitted_at, override: "Override | None" = None) -> bool:
         """Late: the student's first submission came after their due date."""
         return first_submitted_at is not None and first_submitted_at > self.due_for(override)

@@ -17,6 +17,7 @@ class Status(StrEnum):
     SUBMITTED = "submitted"
     LATE = "late"
     MISSING = "missing"
+    CLOSED = "closed"
 
     @property
     def label(self) -> str:
@@ -30,6 +31,7 @@ STATUS_LABELS = {
     Status.SUBMITTED: "Submitted",
     Status.LATE: "Submitted late",
     Status.MISSING: "Overdue: not submitted",
+    Status.CLOSED: "Closed: not submitted",
 }
 
 
@@ -44,6 +46,9 @@ def status_of(
         return Status.IN_PROGRESS
     if not assignment.is_open(now):
         return Status.NOT_OPEN
+    closes = assignment.closes_for(override)
+    if closes is not None and now >= closes:
+        return Status.CLOSED  # too late to start: not merely overdue
     return Status.MISSING if now > assignment.due_for(override) else Status.TO_DO
 
 

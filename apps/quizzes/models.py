@@ -100,6 +100,7 @@ class Quiz(Publishable):
     class ReviewAfter(models.TextChoices):
         SUBMIT = "submit", "Immediately after the attempt"
         CLOSE = "close", "After the quiz closes"
+        MANUAL = "manual", "When I release them"
 
     slug = models.SlugField(unique=True)
     title = models.CharField(max_length=200)
@@ -151,11 +152,15 @@ class Quiz(Publishable):
         max_length=10,
         choices=ReviewAfter.choices,
         default=ReviewAfter.SUBMIT,
-        help_text="After the quiz closes: never, if it has no closing time.",
+        help_text="After the quiz closes: never, if it has no closing time. Whichever you "
+        "choose, you can release marks and feedback by hand at any time.",
     )
     review_score = models.BooleanField("review shows the score", default=True)
     review_answers = models.BooleanField("review shows the correct answers", default=True)
     review_feedback = models.BooleanField("review shows feedback", default=True)
+    # Released by hand ("Release now"), before the review rule would show them.
+    marks_released_at = models.DateTimeField(null=True, blank=True, editable=False)
+    feedback_released_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = QuizQuerySet.as_manager()
 
@@ -216,13 +221,24 @@ class Quiz(Publishable):
         return rules.extended_by(found)
 
     def scores_visible(self, now) -> bool:
-        """Whether students may see their scores (and so their kept grade) yet."""
-        return self.review_score and self.review_is_open(now)
+        """Whether students may see their scores (and so their kept grade) yet: by the
+        review rule, or released by hand."""
+        return self.review_score and (
+            self.review_is_open(now) or self.marks_released_at is not None
+        )
+
+    def feedback_visible(self, now) -> bool:
+        """Whether reviews may show the correct answers and feedback (as far as the review
+        settings allow) yet: by the review rule, or released by hand."""
+        return self.review_is_open(now) or self.feedback_released_at is not None
 
     def review_is_open(self, now) -> bool:
+        """Whether the review rule alone shows results now (a release by hand aside)."""
         if self.review_after == self.ReviewAfter.SUBMIT:
             return True
-        return self.closes_at is not None and now >= self.closes_at
+        if self.review_after == self.ReviewAfter.CLOSE:
+            return self.closes_at is not None and now >= self.closes_at
+        return False
 
 
 @dataclass(frozen=True)
@@ -632,10 +648,13 @@ class Attempt(models.Model):
         if viewer.pk != self.user_id:
             return ReviewOptions(score=True, answers=True, feedback=True)
         quiz = self.quiz
-        if self.in_progress or not quiz.review_is_open(now):
+        if self.in_progress:
             return ReviewOptions(score=False, answers=False, feedback=False)
+        feedback = quiz.feedback_visible(now)
         return ReviewOptions(
-            score=quiz.review_score, answers=quiz.review_answers, feedback=quiz.review_feedback
+            score=quiz.scores_visible(now),
+            answers=feedback and quiz.review_answers,
+            feedback=feedback and quiz.review_feedback,
         )
 
 
@@ -668,7 +687,7 @@ class Response(models.Model):
         related_name="+",
     )
     graded_at = models.DateTimeField(null=True, blank=True)
-    comment = models.TextField(blank=True, help_text="The grader's comment on an essay.")
+    comment = models.TextField(blank=True, help_text="An instructor's comment on the answer.")
 
     class Meta:
         ordering = ["attempt", "pk"]
@@ -921,3 +940,23 @@ class RegradedMark(models.Model):
 
     def __str__(self):
         return f"{self.new_question}: {self.old_score} → {self.new_score}"
+
+
+class MarkOverride(models.Model):
+    """A mark an instructor set by hand on one answer, with the reason given: the history
+    shown on the instructor's view of the attempt."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="overrides")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+    old_score = models.FloatField(null=True)
+    new_score = models.FloatField()
+    reason = models.TextField()
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.response}: {self.old_score} → {self.new_score}"

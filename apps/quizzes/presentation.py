@@ -311,3 +311,38 @@ def marking_criteria(question: Question) -> list[str]:
         for item in items
         if item.strip() and not item.strip().startswith("See [")
     ]
+
+
+@dataclass
+class ReviewItem:
+    number: int
+    question: Question
+    response: Response
+    choices: list[Choice]
+    answer: AnswerView
+    accepted: list[tuple[str, float]]  # accepted typed answers: (label, fraction)
+
+
+def review_items(attempt: Attempt) -> list[ReviewItem]:
+    """Each slot of the attempt with its answer, as a review shows it (the quiz's review
+    page and the instructor's view of an attempt); two queries."""
+    responses = attempt.responses.select_related("question", "self_assessment").prefetch_related(
+        "question__choices", "question__criteria__levels", "rubric_marks"
+    )
+    by_question = {r.question_id: r for r in responses}
+    items = []
+    for number, question_id in enumerate(attempt.question_order, start=1):
+        response = by_question[question_id]
+        question = response.question
+        choices = attempt.ordered_choices(question)
+        items.append(
+            ReviewItem(
+                number=number,
+                question=question,
+                response=response,
+                choices=choices,
+                answer=answer_view(question, choices, response.answer),
+                accepted=accepted_answers(question) if question.spec.typed_length else [],
+            )
+        )
+    return items

@@ -21,6 +21,7 @@ from apps.quizzes.models import (
     CheckAnswer,
     Choice,
     LessonCheck,
+    MarkOverride,
     Question,
     Quiz,
     Regrade,
@@ -606,3 +607,63 @@ def follow_rules(quiz: Quiz, users) -> int:
                 attempt.save(update_fields=["deadline"])
                 changed += 1
     return changed
+
+
+def release_results(quiz: Quiz, *, marks: bool = False, feedback: bool = False, now=None):
+    """Show students their marks, or the correct answers and feedback, or both, from now
+    on, whatever the review rule says. A release already made keeps its time."""
+    now = now or timezone.now()
+    if marks and quiz.marks_released_at is None:
+        quiz.marks_released_at = now
+    if feedback and quiz.feedback_released_at is None:
+        quiz.feedback_released_at = now
+    quiz.save(update_fields=["marks_released_at", "feedback_released_at"])
+    return quiz
+
+
+def withhold_results(quiz: Quiz) -> Quiz:
+    """Undo the releases by hand: the review rule alone decides again."""
+    quiz.marks_released_at = quiz.feedback_released_at = None
+    quiz.save(update_fields=["marks_released_at", "feedback_released_at"])
+    return quiz
+
+
+def override_mark(response: Response, by, score: float, reason: str, now=None) -> MarkOverride:
+    """Set one answer's mark by hand, with a reason, logged: the attempt's total is summed
+    again and announced (so LMS grades follow), and no regrade replaces the mark later."""
+    question = response.question
+    if not question.is_scored or not 0 <= score <= question.max_points:
+        raise ValueError("a mark is between 0 and the question's points")
+    now = now or timezone.now()
+    with transaction.atomic():
+        attempt = _lock(response.attempt)
+        if attempt.state != Attempt.State.SUBMITTED:
+            raise QuizError("Only submitted attempts are marked.")
+        response.refresh_from_db(fields=["score"])
+        log = MarkOverride.objects.create(
+            response=response,
+            changed_by=by,
+            changed_at=now,
+            old_score=response.score,
+            new_score=score,
+            reason=reason,
+        )
+        response.fraction = score / question.max_points if question.max_points else 0.0
+        response.score = score
+        response.graded_by = by
+        response.graded_at = now
+        response.save(update_fields=["fraction", "score", "graded_by", "graded_at"])
+        attempt.score = attempt.responses.aggregate(total=Sum("score"))["total"] or 0
+        attempt.save(update_fields=["score"])
+        transaction.on_commit(lambda: attempt_graded.send(sender=Attempt, attempt=attempt))
+    return log
+
+
+def comment_on_answer(response: Response, comment: str) -> Response:
+    """The instructor's comment on one answer (empty removes it); the student reads it in
+    their review once feedback is shown to them."""
+    with transaction.atomic():
+        _lock(response.attempt)
+        response.comment = comment
+        response.save(update_fields=["comment"])
+    return response

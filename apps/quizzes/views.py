@@ -6,8 +6,6 @@ learns that it exists. The take page never renders a fraction, a key or feedback
 checked answer (immediate feedback) and the review, within the quiz's rules, do.
 """
 
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -21,13 +19,11 @@ from apps.core.decorators import login_required_for_htmx
 from apps.core.roles import Action, may
 from apps.quizzes import grades, services
 from apps.quizzes.forms import AnswerForm, SelfAssessmentForm
-from apps.quizzes.models import Attempt, Choice, Question, Quiz, Response, SelfAssessment
+from apps.quizzes.models import Attempt, Question, Quiz, Response, SelfAssessment
 from apps.quizzes.presentation import (
-    AnswerView,
-    accepted_answers,
-    answer_view,
     marking_criteria,
     names_for_attempt,
+    review_items,
     slot_states,
     take_context,
 )
@@ -89,6 +85,7 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "attempts_left": attempts_left,
         "kept_grade": kept,
         "scores_visible": scores_visible,
+        "feedback_visible": quiz.feedback_visible(now),
         "rules": rules,
         "is_open": rules.is_open(now),
         "may_take": may(request.user, Action.TAKE_QUIZZES),
@@ -247,39 +244,6 @@ def submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
     return _leave_attempt(request, attempt)
 
 
-@dataclass
-class ReviewItem:
-    number: int
-    question: Question
-    response: Response
-    choices: list[Choice]
-    answer: AnswerView
-    accepted: list[tuple[str, float]]  # accepted typed answers: (label, fraction)
-
-
-def _review_items(attempt: Attempt) -> list[ReviewItem]:
-    responses = attempt.responses.select_related("question", "self_assessment").prefetch_related(
-        "question__choices", "question__criteria__levels", "rubric_marks"
-    )
-    by_question = {r.question_id: r for r in responses}
-    items = []
-    for number, question_id in enumerate(attempt.question_order, start=1):
-        response = by_question[question_id]
-        question = response.question
-        choices = attempt.ordered_choices(question)
-        items.append(
-            ReviewItem(
-                number=number,
-                question=question,
-                response=response,
-                choices=choices,
-                answer=answer_view(question, choices, response.answer),
-                accepted=accepted_answers(question) if question.spec.typed_length else [],
-            )
-        )
-    return items
-
-
 @login_required
 @require_GET
 def review(request: HttpRequest, attempt_id: int) -> HttpResponse:
@@ -288,7 +252,7 @@ def review(request: HttpRequest, attempt_id: int) -> HttpResponse:
     attempt = _get_attempt_for_user(request, attempt_id)
     if attempt.in_progress and attempt.user_id == request.user.pk:
         return redirect("quizzes:take", attempt.pk)
-    items = _review_items(attempt)
+    items = review_items(attempt)
     due = attempt.quiz.rules_for(attempt.user).due_at if attempt.submitted_at else None
     context = {
         # Set when the student's class had the quiz due before this attempt came in.

@@ -1091,3 +1091,27 @@ class OverrideForm(Unsuffixed, forms.Form):
             name: self.cleaned_data.get(name)
             for name in ("extra_attempts", "due_at", "closes_at", "time_limit")
         }
+
+
+class MarkOverrideForm(Unsuffixed, forms.Form):
+    score = forms.FloatField(label="New mark", min_value=0)
+    reason = forms.CharField(
+        label="Reason", max_length=500, help_text="Kept in the attempt's history."
+    )
+
+    def __init__(self, *args, points: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["score"]
+        field.validators.append(MaxValueValidator(points))
+        field.widget.attrs.update({"max": points, "step": "any", "min": 0})
+        field.help_text = f"Out of {points}."
+
+
+class AnswerCommentForm(Unsuffixed, forms.Form):
+    comment = forms.CharField(
+        label="Comment",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="The student reads it in their review once feedback is shown to them.",
+    )

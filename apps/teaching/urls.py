@@ -1,6 +1,7 @@
 from django.urls import path
 
 from apps.teaching.views import (
+    attempts,
     bank,
     classes,
     gift,
@@ -11,6 +12,7 @@ from apps.teaching.views import (
     questions,
     quizzes,
     regrade,
+    release,
     rubrics,
     statistics,
 )
@@ -32,6 +34,7 @@ urlpatterns = [
         name="quiz_statistics_csv",
     ),
     path("quizzes/<int:quiz_id>/regrade/", regrade.quiz_regrade, name="quiz_regrade"),
+    path("quizzes/<int:quiz_id>/release/", release.quiz_release, name="quiz_release"),
     path("quizzes/<int:quiz_id>/questions/new/", questions.question_create, name="question_create"),
     path(
         "quizzes/<int:quiz_id>/questions/<int:question_id>/",
@@ -100,6 +103,7 @@ urlpatterns = [
     path(
         "classes/<int:class_id>/gradebook.csv", gradebook.class_gradebook_csv, name="gradebook_csv"
     ),
+    path("attempts/<int:attempt_id>/", attempts.attempt_detail, name="attempt_detail"),
     path("grading/", grading.grading_queue, name="grading"),
     path("bank/", bank.question_bank, name="bank"),
     path("bank/<int:question_id>/add/", bank.bank_add, name="bank_add"),

@@ -312,6 +312,7 @@ TEACH_OBJECTS: dict[str, Callable[[World], object]] = {
     "membership_id": lambda w: w.membership.pk,
     "assignment_id": lambda w: w.assignment.pk,
     "response_id": lambda w: w.essay.pk,
+    "attempt_id": lambda w: w.submitted_attempt.pk,
 }
 # Routes about one kind of question name a question of that kind.
 ROUTE_OBJECTS: dict[tuple[str, str], Callable[[World], object]] = {

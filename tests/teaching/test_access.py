@@ -25,6 +25,7 @@ MATRIX = {
     "quiz_statistics": ("get", None, 200, True),
     "quiz_statistics_csv": ("get", None, 200, True),
     "quiz_regrade": ("get", None, 200, True),
+    "quiz_release": ("post", {"release": "marks"}, 302, True),
     "question_create": ("get", None, 200, True),
     "question_edit": ("get", None, 200, True),
     "question_duplicate": ("post", {}, 302, True),
@@ -44,6 +45,7 @@ MATRIX = {
     "assignment_gradebook": ("get", None, 200, True),
     "assignment_gradebook_csv": ("get", None, 200, True),
     "grading": ("get", None, 200, False),
+    "attempt_detail": ("get", None, 200, True),
     "grade_essay": ("get", None, 200, True),
 }
 PERSONAS = ["anonymous", "alice", "ivan", "ingrid", "carol", "root"]
@@ -70,6 +72,7 @@ def world(ingrid, alice):
         "membership_id": klass.memberships.get().pk,
         "assignment_id": klass.assignments.get().pk,
         "response_id": attempt.responses.get(question__kind="essay").pk,
+        "attempt_id": attempt.pk,
     }
 
 
