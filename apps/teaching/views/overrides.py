@@ -1,7 +1,7 @@
 """Exceptions to an assignment for one student or a group (per-student overrides)."""
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -22,7 +22,9 @@ def assignment_overrides(request: HttpRequest, class_id: int, assignment_id: int
     overrides = assignment.overrides.select_related("student")
     here = redirect("teach:assignment_overrides", klass.pk, assignment.pk)
     if request.method == "POST" and "remove" in request.POST:
-        override = get_object_or_404(overrides, pk=request.POST["remove"] or 0)
+        if not request.POST["remove"].isdecimal():
+            return HttpResponseBadRequest("Choose the exception to withdraw.")
+        override = get_object_or_404(overrides, pk=request.POST["remove"])
         class_services.withdraw_override(override)
         messages.success(request, f"Withdrew {override.student.username}'s exception.")
         return here
