@@ -715,6 +715,16 @@ class Response(models.Model):
     def verdict_label(self) -> str:
         return self.verdict.replace("-", " ").capitalize()
 
+    @cached_property
+    def rubric(self) -> list[tuple["RubricCriterion", "RubricLevel | None"]]:
+        """Each criterion of the question's rubric with the level picked for this answer
+        (None where none is yet); empty for a question without a rubric."""
+        picked = {mark.criterion_id: mark.level_id for mark in self.rubric_marks.all()}
+        return [
+            (c, next((lv for lv in c.level_list if lv.pk == picked.get(c.pk)), None))
+            for c in self.question.criteria.all()
+        ]
+
 
 class LessonCheck(models.Model):
     """An ungraded question inside a lesson, shown at the end of the `##` section it tests.
@@ -779,16 +789,6 @@ class CheckAnswer(models.Model):
     @property
     def verdict_label(self) -> str:
         return self.verdict.replace("-", " ").capitalize()
-
-    @cached_property
-    def rubric(self) -> list[tuple["RubricCriterion", "RubricLevel | None"]]:
-        """Each criterion of the question's rubric with the level picked for this answer
-        (None where none is yet); empty for a question without a rubric."""
-        picked = {mark.criterion_id: mark.level_id for mark in self.rubric_marks.all()}
-        return [
-            (c, next((lv for lv in c.level_list if lv.pk == picked.get(c.pk)), None))
-            for c in self.question.criteria.all()
-        ]
 
 
 class RubricCriterion(models.Model):
