@@ -47,6 +47,8 @@ MATRIX = {
     "grading": ("get", None, 200, False),
     "attempt_detail": ("get", None, 200, True),
     "grade_essay": ("get", None, 200, True),
+    "bank": ("get", None, 200, False),
+    "bank_add": ("post", {}, 400, True),  # no quiz chosen: the bank again, with the error
 }
 PERSONAS = ["anonymous", "alice", "ivan", "ingrid", "carol", "root"]
 
