@@ -112,3 +112,18 @@ def test_the_gradebook_marks_the_student_and_the_quiz(ingrid, alice, assignment)
     text = page.content.decode()
     assert text.count('<span class="tag tag-exception">Exception</span>') == 1
     assert "Exception: 30 minutes" in text
+
+
+def test_the_assignment_gradebook_marks_the_exception_and_links_to_it(ingrid, alice, assignment):
+    class_services.grant_override(assignment, [alice], time_limit=30)
+    args = [assignment.klass_id, assignment.pk]
+    text = client_for(ingrid).get(reverse("teach:assignment_gradebook", args=args)).content
+    text = text.decode()
+    assert text.count("Exception: 30 minutes") == 1
+    assert url(assignment) in text
+
+
+def test_a_later_due_date_is_the_students_own_on_their_home_page(alice, bob, assignment):
+    class_services.grant_override(assignment, [alice], due_at=timezone.now() + timedelta(days=9))
+    assert "Extended for you" in client_for(alice).get(reverse("site:me")).content.decode()
+    assert "Extended for you" not in client_for(bob).get(reverse("site:me")).content.decode()
