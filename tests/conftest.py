@@ -3,10 +3,13 @@ and Debian's Chromium for Playwright."""
 
 import os
 import shutil
+import socket
 import time
+from email import message_from_bytes
 
 import hypothesis
 import pytest
+from aiosmtpd.controller import Controller
 from django.contrib.auth.models import User
 from django.core.cache import cache, caches
 from django.db import connection
@@ -16,6 +19,7 @@ from playwright.sync_api import expect
 from apps.core import throttle
 from apps.core.page_cache import forget_local_pages
 from apps.core.roles import Role, grant_role
+from config.settings import mailer_from_url
 from tests.course_content import load_course_content
 
 IN_CI = os.environ.get("CI") == "true"
@@ -173,3 +177,27 @@ def console_errors(page):
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     return errors
+
+
+class Inbox:
+    """What a loopback SMTP server received: (recipients, message) per mail."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content)))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on loopback, and EMAIL_URL pointing at it."""
+    inbox = Inbox()
+    with socket.create_server(("127.0.0.1", 0)) as probe:
+        port = probe.getsockname()[1]
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.MAILERS = {"default": mailer_from_url(f"smtp://127.0.0.1:{controller.port}/")}
+    yield inbox
+    controller.stop()

@@ -29,12 +29,24 @@ def normalise_code(typed: str) -> str:
 
 class ClassQuerySet(models.QuerySet):
     def taught_by(self, user):
-        """The classes `user` may run: curators all, instructors their own, others none."""
+        """The classes `user` may run (rename, roster, assignments, staff): curators all,
+        instructors those they own or co-teach, others none."""
         if may(user, Action.CURATE):
             return self
         if may(user, Action.TEACH):
-            return self.filter(owner=user)
+            co_taught = Teacher.objects.filter(user=user, role=Teacher.Role.CO_INSTRUCTOR)
+            return self.filter(Q(owner=user) | Q(pk__in=co_taught.values("klass")))
         return self.none()
+
+    def graded_by(self, user):
+        """The classes whose gradebook, statistics and essays `user` may see: those they
+        run and those they assist as a teaching assistant (who need not be an instructor)."""
+        if not user.is_authenticated:
+            return self.none()
+        if may(user, Action.CURATE):
+            return self
+        assisted = Teacher.objects.filter(user=user).values("klass")
+        return self.filter(Q(pk__in=self.taught_by(user).values("pk")) | Q(pk__in=assisted))
 
 
 class Class(models.Model):
@@ -82,6 +94,32 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.student} in {self.klass}"
+
+
+class Teacher(models.Model):
+    """Someone besides the owner who teaches a class: a co-instructor runs it with the
+    owner's rights; a teaching assistant grades it and reads its gradebook and statistics,
+    but changes neither the class nor its quizzes."""
+
+    class Role(models.TextChoices):
+        CO_INSTRUCTOR = "co_instructor", "Co-instructor"
+        ASSISTANT = "assistant", "Teaching assistant"
+
+    klass = models.ForeignKey(Class, on_delete=models.CASCADE, related_name="teachers")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="classes_assisted"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["klass", "role", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["klass", "user"], name="one_teacher_role_per_class")
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()}) in {self.klass}"
 
 
 class AssignmentQuerySet(models.QuerySet):

@@ -1,4 +1,5 @@
-"""Writes on classes: creating one, replacing its code, joining, leaving the roster."""
+"""Writes on classes: creating one, replacing its code, joining, leaving the roster,
+adding and removing co-instructors and teaching assistants."""
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -8,11 +9,13 @@ from apps.classes.models import (
     Class,
     Membership,
     Override,
+    Teacher,
     new_join_code,
     normalise_code,
 )
 from apps.core import throttle
 from apps.core.dates import when
+from apps.core.roles import Action, may
 from apps.quizzes.services import follow_rules
 
 # Codes are random; a collision is rare enough that a few draws always find a free one.
@@ -174,3 +177,37 @@ def withdraw_override(override: Override) -> None:
     deadline included."""
     override.delete()
     follow_rules(override.assignment.quiz, [override.student])
+
+
+class StaffError(Exception):
+    """The person cannot take that role in the class; the message says why."""
+
+
+def add_teacher(klass: Class, user, role: Teacher.Role, now=None) -> tuple[Teacher, bool]:
+    """Make `user` a co-instructor or teaching assistant of the class: (teacher, True when
+    new). Someone who already teaches it changes role. A co-instructor must be an
+    instructor; the owner and the class's own students cannot be added."""
+    name = user.username
+    if user.pk == klass.owner_id:
+        raise StaffError(f"{name} owns {klass.name} already.")
+    if role == Teacher.Role.CO_INSTRUCTOR and not may(user, Action.TEACH):
+        raise StaffError(
+            f"{name} is not an instructor. Add them as a teaching assistant, or invite "
+            "them to teach by email."
+        )
+    if klass.memberships.filter(student=user).exists():
+        raise StaffError(f"{name} is a student in {klass.name}. Take them off the roster first.")
+    with transaction.atomic():
+        teacher, created = Teacher.objects.select_for_update().get_or_create(
+            klass=klass, user=user, defaults={"role": role, "added_at": now or timezone.now()}
+        )
+        if not created and teacher.role != role:
+            teacher.role = role
+            teacher.save(update_fields=["role"])
+    return teacher, created
+
+
+def remove_teacher(teacher: Teacher) -> None:
+    """Take a co-instructor or teaching assistant off the class: they no longer reach it,
+    its gradebook or its students' attempts. Grades they gave stay."""
+    teacher.delete()

@@ -535,34 +535,36 @@ def authored(question: Question, choices: list[Choice]) -> tuple:
 
 class AttemptQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """A student sees their own attempts; curators see all, instructors also those
-        they teach. Everyone else gets nothing (so views answer 404, not 403)."""
+        """A student sees their own attempts; curators see all; whoever teaches or assists
+        a class also sees those they teach (taught_by). Everyone else gets nothing (so
+        views answer 404, not 403)."""
         if not user.is_authenticated:
             return self.none()
         if may(user, Action.CURATE):
             return self
-        if may(user, Action.TEACH):
-            return self.filter(Q(user=user) | self._taught_by(user))
-        return self.filter(user=user)
+        return self.filter(Q(user=user) | self._taught_by(user))
 
     def taught_by(self, user):
         """Attempts `user` may grade and count: curators all; instructors those on the
-        quizzes they own and those of their classes' students on the quizzes assigned to
-        that class."""
+        quizzes they own; and anyone who owns, co-teaches or assists a class, those of its
+        students on the quizzes assigned to that class."""
+        if not user.is_authenticated:
+            return self.none()
         if may(user, Action.CURATE):
             return self
-        if may(user, Action.TEACH):
-            return self.filter(self._taught_by(user))
-        return self.none()
+        return self.filter(self._taught_by(user))
 
     def _taught_by(self, user) -> Q:
-        # Both conditions in one filter() speak of the same assignment: this instructor's
-        # class, which the attempt's student belongs to.
+        # The classes app builds on this one: its classes' owners and teachers are reached
+        # through relations, never by importing them. All conditions in one filter() speak
+        # of the same assignment: a class this user teaches, which the student belongs to.
         taught = Attempt.objects.filter(
-            quiz__assignments__klass__owner=user,
+            Q(quiz__assignments__klass__owner=user)
+            | Q(quiz__assignments__klass__teachers__user=user),
             quiz__assignments__klass__memberships__student=F("user"),
         )
-        return Q(quiz__owner=user) | Q(pk__in=taught.values("pk"))
+        in_class = Q(pk__in=taught.values("pk"))
+        return Q(quiz__owner=user) | in_class if may(user, Action.TEACH) else in_class
 
     def counted(self):
         """Attempts that use up one of the attempts allowed (voided ones do not)."""

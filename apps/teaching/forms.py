@@ -10,10 +10,10 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, validate_email
 from django.forms.utils import ErrorDict
 
-from apps.classes.models import Assignment, Class
+from apps.classes.models import Assignment, Class, Teacher
 from apps.core.dates import when
 from apps.quizzes import services as quiz_services
 from apps.quizzes.gift import STANDARD_PERCENTS
@@ -1115,3 +1115,57 @@ class AnswerCommentForm(Unsuffixed, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="The student reads it in their review once feedback is shown to them.",
     )
+
+
+class InvitationForm(Unsuffixed, forms.Form):
+    email = forms.EmailField(
+        label="Their email address",
+        required=False,
+        help_text="Optional. When mail is set up the link is mailed there; either way you "
+        "can copy it from this page.",
+    )
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+
+class TeacherForm(Unsuffixed, forms.Form):
+    """Someone to add to a class's teachers, by username or email address. An address no
+    account uses is kept (self.invite_email) so the view can invite it instead."""
+
+    person = forms.CharField(
+        label="Username or email address",
+        max_length=254,
+        error_messages={"required": "Type the username or email address of the person to add."},
+    )
+    role = forms.ChoiceField(label="Role", choices=Teacher.Role.choices, initial="assistant")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = None
+        self.invite_email = ""
+
+    def clean_person(self):
+        typed = self.cleaned_data["person"].strip()
+        if "@" in typed:
+            try:
+                validate_email(typed)
+            except ValidationError as exc:
+                raise ValidationError(f"“{typed}” is not a valid email address.") from exc
+            matches = list(User.objects.filter(email__iexact=typed, is_active=True)[:2])
+            if len(matches) > 1:
+                raise ValidationError(
+                    f"Several accounts use {typed}: type the username of the one to add."
+                )
+            if matches:
+                self.user = matches[0]
+            else:
+                self.invite_email = typed.lower()
+            return typed
+        self.user = User.objects.filter(username__iexact=typed, is_active=True).first()
+        if self.user is None:
+            raise ValidationError(
+                f"No account has the username “{typed}”. Type their email address instead "
+                "to invite them."
+            )
+        return typed

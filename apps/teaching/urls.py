@@ -1,6 +1,7 @@
 from django.urls import path
 
 from apps.teaching.views import (
+    accounts,
     attempts,
     bank,
     classes,
@@ -104,6 +105,19 @@ urlpatterns = [
         "classes/<int:class_id>/gradebook.csv", gradebook.class_gradebook_csv, name="gradebook_csv"
     ),
     path("attempts/<int:attempt_id>/", attempts.attempt_detail, name="attempt_detail"),
+    path("classes/<int:class_id>/teachers/new/", classes.teacher_add, name="teacher_add"),
+    path(
+        "classes/<int:class_id>/teachers/<int:teacher_id>/remove/",
+        classes.teacher_remove,
+        name="teacher_remove",
+    ),
+    path("invitations/", accounts.invitation_list, name="invitations"),
+    path(
+        "invitations/<int:invitation_id>/withdraw/",
+        accounts.invitation_withdraw,
+        name="invitation_withdraw",
+    ),
+    path("invitations/accept/<str:token>/", accounts.invitation_accept, name="invitation_accept"),
     path("grading/", grading.grading_queue, name="grading"),
     path("bank/", bank.question_bank, name="bank"),
     path("bank/<int:question_id>/add/", bank.bank_add, name="bank_add"),

@@ -24,6 +24,7 @@ ROLES = {
     "anonymous": "anonymous",
     "student": "alice",
     "instructor": "ingrid",
+    "teaching assistant": "tara",
     "curator": "carol",
     "superuser": "root",
 }

@@ -2,11 +2,8 @@
 plain answer when no mailer is configured."""
 
 import re
-import socket
-from email import message_from_bytes
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.contrib.auth.models import User
 from django.core.exceptions import ImproperlyConfigured
 
@@ -14,28 +11,6 @@ from config.settings import mailer_from_url
 
 pytestmark = pytest.mark.django_db
 NEW_PASSWORD = "a-brand-new-passphrase-42"
-
-
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content)))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp_server(settings):
-    """A real SMTP server on loopback, and EMAIL_URL pointing at it."""
-    inbox = Inbox()
-    with socket.create_server(("127.0.0.1", 0)) as probe:
-        port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.MAILERS = {"default": mailer_from_url(f"smtp://127.0.0.1:{controller.port}/")}
-    yield inbox
-    controller.stop()
 
 
 def test_a_reset_mail_travels_over_smtp_and_its_link_sets_a_new_password(

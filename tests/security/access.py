@@ -44,8 +44,10 @@ def one_of(*values) -> frozenset:
     return frozenset(values)
 
 
-def row(anonymous, alice, bob, ingrid, ivan, carol, root) -> dict[str, Expect]:
-    return dict(zip(PERSONAS, (anonymous, alice, bob, ingrid, ivan, carol, root), strict=True))
+def row(anonymous, alice, bob, ingrid, ivan, tara, carol, root) -> dict[str, Expect]:
+    return dict(
+        zip(PERSONAS, (anonymous, alice, bob, ingrid, ivan, tara, carol, root), strict=True)
+    )
 
 
 def everyone(expect: Expect) -> dict[str, Expect]:
@@ -108,7 +110,7 @@ def _missing_live(w):
 
 
 # Only the session's instructor controls it; for anyone else it does not exist.
-LIVE_OWNER_GET = row(LOGIN, 404, 404, 200, 404, 404, 404)
+LIVE_OWNER_GET = row(LOGIN, 404, 404, 200, 404, 404, 404, 404)
 
 
 PUBLIC = Check(get=everyone(200))
@@ -195,17 +197,17 @@ EXPECTED: dict[str, dict[str, Check]] = {
     "lab:play_level": {"": Check(get=everyone(200), post=everyone(200), kwargs=lambda w: {"slug": LEVELS[0].slug})},
     "lab:play_move": {"": Check(get=everyone(405), post=everyone(302), kwargs=lambda w: {"slug": LEVELS[0].slug})},
     "lab:live_join": {"": Check(get=signed_in(200), post=signed_in(200))},
-    "lab:live_new": {"": Check(get=row(LOGIN, 404, 404, 200, 200, 404, 200),
-                               post=row(LOGIN, 404, 404, 302, 302, 404, 302))},
+    "lab:live_new": {"": Check(get=row(LOGIN, 404, 404, 200, 200, 404, 404, 200),
+                               post=row(LOGIN, 404, 404, 302, 302, 404, 404, 302))},
     # A student who has not joined is sent to the join form.
     "lab:live": {"ingrid's": Check(get=signed_in(302), kwargs=live_code)},
     "lab:live_move": {"ingrid's": Check(get=signed_in(405), post=signed_in(404), kwargs=live_code)},
     "lab:live_run": {"ingrid's": Check(get=LIVE_OWNER_GET, kwargs=live_code, missing=_missing_live)},
-    "lab:live_levers": {"ingrid's": Check(get=signed_in(405), post=row(LOGIN, 404, 404, 400, 404, 404, 404),
+    "lab:live_levers": {"ingrid's": Check(get=signed_in(405), post=row(LOGIN, 404, 404, 400, 404, 404, 404, 404),
                                           kwargs=live_code, missing=_missing_live)},
-    "lab:live_start": {"ingrid's": Check(get=signed_in(405), post=row(LOGIN, 404, 404, 302, 404, 404, 404),
+    "lab:live_start": {"ingrid's": Check(get=signed_in(405), post=row(LOGIN, 404, 404, 302, 404, 404, 404, 404),
                                          kwargs=live_code, missing=_missing_live)},
-    "lab:live_end": {"ingrid's": Check(get=signed_in(405), post=row(LOGIN, 404, 404, 302, 404, 404, 404),
+    "lab:live_end": {"ingrid's": Check(get=signed_in(405), post=row(LOGIN, 404, 404, 302, 404, 404, 404, 404),
                                        kwargs=live_code, missing=_missing_live)},
     "lab:live_csv": {"ingrid's": Check(get=LIVE_OWNER_GET, kwargs=live_code, missing=_missing_live)},
 
@@ -214,45 +216,46 @@ EXPECTED: dict[str, dict[str, Check]] = {
         "course": Check(get=everyone(200), kwargs=slug(lambda w: w.course_quiz)),
         "course draft": Check(get=curators_only(), kwargs=slug(lambda w: w.draft_quiz), missing=_missing_slug),
         # ingrid's published quiz is assigned to her class, which alice is in.
-        "assigned": Check(get=row(404, 200, 404, 200, 404, 200, 200), kwargs=slug(lambda w: w.own_quiz),
+        "assigned": Check(get=row(404, 200, 404, 200, 404, 404, 200, 200), kwargs=slug(lambda w: w.own_quiz),
                           missing=_missing_slug),
-        "instructor's draft": Check(get=row(404, 404, 404, 200, 404, 200, 200), kwargs=slug(lambda w: w.own_draft),
+        "instructor's draft": Check(get=row(404, 404, 404, 200, 404, 404, 200, 200), kwargs=slug(lambda w: w.own_draft),
                                     missing=_missing_slug),
     },
     "quizzes:start": {
         "course": Check(get=signed_in(405), post=signed_in(302), kwargs=slug(lambda w: w.course_quiz)),
         "course draft": Check(get=signed_in(405), post={**curators_only(302), "anonymous": LOGIN},
                               kwargs=slug(lambda w: w.draft_quiz), missing=_missing_slug),
-        "instructor's draft": Check(get=signed_in(405), post=row(LOGIN, 404, 404, 302, 404, 302, 302),
+        "instructor's draft": Check(get=signed_in(405), post=row(LOGIN, 404, 404, 302, 404, 404, 302, 302),
                                     kwargs=slug(lambda w: w.own_draft), missing=_missing_slug),
     },
     # Only ever your own attempt is answered; anyone else's does not exist.
     "quizzes:take": {"alice's open attempt": Check(
-        get=row(LOGIN, 200, 404, 404, 404, 404, 404), post=row(LOGIN, 302, 404, 404, 404, 404, 404),
+        get=row(LOGIN, 200, 404, 404, 404, 404, 404, 404), post=row(LOGIN, 302, 404, 404, 404, 404, 404, 404),
         kwargs=attempt("open_attempt"), missing=no_attempt)},
     "quizzes:summary": {"alice's open attempt": Check(
-        get=row(LOGIN, 200, 404, 404, 404, 404, 404), kwargs=attempt("open_attempt"), missing=no_attempt)},
+        get=row(LOGIN, 200, 404, 404, 404, 404, 404, 404), kwargs=attempt("open_attempt"), missing=no_attempt)},
     "quizzes:submit": {"alice's open attempt": Check(
-        get=signed_in(405), post=row(LOGIN, 302, 404, 404, 404, 404, 404),
+        get=signed_in(405), post=row(LOGIN, 302, 404, 404, 404, 404, 404, 404),
         kwargs=attempt("open_attempt"), missing=no_attempt)},
-    # A review is seen by its student, the quiz's instructor, curators.
+    # A review is seen by its student, the quiz's instructor, the class's teaching
+    # assistant (tara grades alice's class), curators.
     "quizzes:review": {
-        "submitted, ingrid's quiz": Check(get=row(LOGIN, 200, 404, 200, 404, 200, 200),
+        "submitted, ingrid's quiz": Check(get=row(LOGIN, 200, 404, 200, 404, 200, 200, 200),
                                           kwargs=attempt("submitted_attempt"), missing=no_attempt),
-        "open, course quiz": Check(get=row(LOGIN, 302, 404, 404, 404, 200, 200),
+        "open, course quiz": Check(get=row(LOGIN, 302, 404, 404, 404, 404, 200, 200),
                                    kwargs=attempt("open_attempt"), missing=no_attempt),
     },
 
     # A self-assessment belongs to its student alone: for everyone else it does not exist.
     "quizzes:self_assess": {
         "alice's ungraded essay": Check(
-            get=row(LOGIN, 200, 404, 404, 404, 404, 404),
-            post=row(LOGIN, 302, 404, 404, 404, 404, 404),
+            get=row(LOGIN, 200, 404, 404, 404, 404, 404, 404),
+            post=row(LOGIN, 302, 404, 404, 404, 404, 404, 404),
             kwargs=lambda w: {"attempt_id": w.submitted_attempt.pk,
                               "number": w.submitted_attempt.slot_of(w.essay.question_id)},
             missing=lambda w: {"attempt_id": MISSING, "number": 1}),
         "not an essay": Check(
-            get=row(LOGIN, 404, 404, 404, 404, 404, 404),
+            get=row(LOGIN, 404, 404, 404, 404, 404, 404, 404),
             kwargs=lambda w: {"attempt_id": w.submitted_attempt.pk,
                               "number": w.submitted_attempt.slot_of(
                                   w.submitted_attempt.responses.get(question__title="single").question_id)}),
@@ -260,12 +263,13 @@ EXPECTED: dict[str, dict[str, Check]] = {
 
     # Regrading changes students' marks: only the quiz's editors (its owner; curators for
     # any quiz, course quizzes included). An empty POST is answered with the form's error.
+    # tara assists a class the quiz is assigned to, but a TA grades, never changes a quiz.
     "teach:quiz_regrade": {
         "ingrid's, with a corrected key": Check(
-            get=row(LOGIN, 403, 403, 200, 404, 200, 200), post=row(LOGIN, 403, 403, 200, 404, 200, 200),
+            get=row(LOGIN, 403, 403, 200, 404, 403, 200, 200), post=row(LOGIN, 403, 403, 200, 404, 403, 200, 200),
             kwargs=lambda w: {"quiz_id": w.own_quiz.pk}, missing=lambda w: {"quiz_id": MISSING}),
         "course quiz": Check(
-            get=row(LOGIN, 403, 403, 404, 404, 200, 200), post=row(LOGIN, 403, 403, 404, 404, 302, 302),
+            get=row(LOGIN, 403, 403, 404, 404, 403, 200, 200), post=row(LOGIN, 403, 403, 404, 404, 403, 302, 302),
             kwargs=lambda w: {"quiz_id": w.course_quiz.pk}),
     },
 
@@ -282,11 +286,20 @@ EXPECTED: dict[str, dict[str, Check]] = {
     "review:settings": {"": Check(get=signed_in(405), post=signed_in(400))},
     # A post without the card's version is sent back to the session.
     "review:check": {"alice's card": Check(
-        get=signed_in(405), post=row(LOGIN, 302, 404, 404, 404, 404, 404),
+        get=signed_in(405), post=row(LOGIN, 302, 404, 404, 404, 404, 404, 404),
         kwargs=lambda w: {"card_id": w.review_card.pk}, missing=lambda w: {"card_id": MISSING})},
     "review:rate": {"alice's card": Check(
-        get=signed_in(405), post=row(LOGIN, 302, 404, 404, 404, 404, 404),
+        get=signed_in(405), post=row(LOGIN, 302, 404, 404, 404, 404, 404, 404),
         kwargs=lambda w: {"card_id": w.review_card.pk}, missing=lambda w: {"card_id": MISSING})},
+
+    # An invitation link: anyone may open it (to sign up, or to accept as who they are);
+    # a POST accepts it (an empty sign-up form is shown again). A wrong token is 404.
+    "teach:invitation_accept": {
+        "waiting": Check(get=everyone(200), post=signed_in(302, anonymous=200),
+                         kwargs=lambda w: {"token": w.extra["invitation_token"]},
+                         missing=lambda w: {"token": MISSING_SLUG}),
+        "unknown": Check(get=everyone(404), post=everyone(404), kwargs=lambda w: {"token": MISSING_SLUG}),
+    },
 
     # LTI: the platform's endpoints refuse a request without its parameters (4xx, never
     # 500); the picker needs a deep-linking launch in the session; a course page is for
@@ -303,7 +316,9 @@ EXPECTED: dict[str, dict[str, Check]] = {
 
 # --------------------------------------------------------------------------------------
 # The teaching area: instructors and curators; students are refused (403); another
-# instructor's quiz, class or essay does not exist for them (404).
+# instructor's quiz, class or essay does not exist for them (404). tara, a student who
+# assists ingrid's class, reaches only the grading side of that class (GRADING); every
+# other teaching URL refuses her (403), and ingrid's other class does not exist for her.
 
 TEACH_OBJECTS: dict[str, Callable[[World], object]] = {
     "quiz_id": lambda w: w.own_draft.pk,
@@ -313,6 +328,8 @@ TEACH_OBJECTS: dict[str, Callable[[World], object]] = {
     "assignment_id": lambda w: w.assignment.pk,
     "response_id": lambda w: w.essay.pk,
     "attempt_id": lambda w: w.submitted_attempt.pk,
+    "teacher_id": lambda w: w.extra["tara_teacher"].pk,
+    "invitation_id": lambda w: w.extra["class_invitation"].pk,
 }
 # Routes about one kind of question name a question of that kind.
 ROUTE_OBJECTS: dict[tuple[str, str], Callable[[World], object]] = {
@@ -323,6 +340,15 @@ ROUTE_OBJECTS: dict[tuple[str, str], Callable[[World], object]] = {
 # What an instructor may do with a course quiz they do not own (Quiz.teachable_by).
 TEACHABLE = {"teach:quiz_preview", "teach:quiz_copy", "teach:quiz_export", "teach:quiz_statistics",
              "teach:quiz_statistics_csv"}  # fmt: skip
+# What a teaching assistant may reach (teaching.views.access.grader_required). Regrading,
+# releasing results and exceptions change the quiz or the class: refused to TAs (403).
+GRADING = {
+    "teach:dashboard", "teach:grading", "teach:grade_essay", "teach:attempt_detail", "teach:gradebook",
+    "teach:gradebook_csv", "teach:assignment_gradebook", "teach:assignment_gradebook_csv",
+    "teach:quiz_statistics", "teach:quiz_statistics_csv",
+}  # fmt: skip
+# Curators' and the superuser's alone.
+CURATING = {"teach:invitations"}
 OWNER_OK = one_of(200, 302, 400, 405)
 
 
@@ -338,17 +364,46 @@ def teach_checks(route: Route) -> dict[str, Check]:
     def missing(w):
         return {p: MISSING for p in params}
 
+    grading = route.key in GRADING
     stranger = one_of(404, 405) if params else OWNER_OK
-    expect = row(LOGIN, 403, 403, OWNER_OK, stranger, OWNER_OK, OWNER_OK)
+    tara = (OWNER_OK if params != ["quiz_id"] else one_of(404, 405)) if grading else 403
+    expect = row(LOGIN, 403, 403, OWNER_OK, stranger, tara, OWNER_OK, OWNER_OK)
+    if route.key in CURATING:
+        expect = row(LOGIN, 403, 403, 403, 403, 403, OWNER_OK, OWNER_OK)
     checks = {"ingrid's": Check(get=expect, post=expect, kwargs=kwargs, missing=missing)}
     if params == ["quiz_id"]:
         mine = route.key in TEACHABLE
         refused = one_of(404, 405)
         course = row(LOGIN, 403, 403, OWNER_OK if mine else refused, OWNER_OK if mine else refused,
-                     OWNER_OK, OWNER_OK)  # fmt: skip
+                     refused if grading else 403, OWNER_OK, OWNER_OK)  # fmt: skip
         checks["course quiz"] = Check(
             get=course, post=course, kwargs=lambda w: {"quiz_id": w.course_quiz.pk}
         )
+    if route.key in {"teach:quiz_statistics", "teach:quiz_statistics_csv"}:
+        # ingrid's published quiz is assigned to the class tara assists.
+        assigned = row(LOGIN, 403, 403, 200, 404, 200, 200, 200)
+        checks["assigned quiz"] = Check(get=assigned, kwargs=lambda w: {"quiz_id": w.own_quiz.pk})
+    if params == ["attempt_id"]:
+        # An attempt by a student of ingrid's other class, which tara does not assist.
+        other_attempt = row(LOGIN, 403, 403, OWNER_OK, stranger, one_of(404, 405) if grading else 403,
+                            OWNER_OK, OWNER_OK)  # fmt: skip
+        checks["ingrid's other class"] = Check(
+            get=other_attempt,
+            post=other_attempt,
+            kwargs=lambda w: {"attempt_id": w.extra["other_class_attempt"].pk},
+        )
+    if params in (["class_id"], ["class_id", "assignment_id"]):
+        other = row(LOGIN, 403, 403, OWNER_OK, stranger, one_of(404, 405) if grading else 403,
+                    OWNER_OK, OWNER_OK)  # fmt: skip
+
+        def other_kwargs(w):
+            other_class = w.extra["other_class"]
+            named = {"class_id": other_class.pk}
+            if "assignment_id" in params:
+                named["assignment_id"] = other_class.assignments.get().pk
+            return named
+
+        checks["ingrid's other class"] = Check(get=other, post=other, kwargs=other_kwargs)
     return checks
 
 
@@ -358,7 +413,7 @@ def teach_checks(route: Route) -> dict[str, Check]:
 
 CURATED_ADMIN_APPS = {"lessons", "cases", "quizzes"}
 NOT_ADDABLE = {("quizzes", "attempt", "add"), ("quizzes", "attempt", "delete")}
-NON_STAFF = ["anonymous", "alice", "bob", "ingrid", "ivan"]
+NON_STAFF = ["anonymous", "alice", "bob", "ingrid", "ivan", "tara"]
 
 
 def _admin_models() -> dict[str, type]:

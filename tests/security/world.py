@@ -1,10 +1,12 @@
 """A small world with one of everything, owned by the personas, for the security tests.
 
 alice and bob study (alice is in ingrid's class), ingrid and ivan teach (ingrid owns a
-quiz and a class), carol curates, root is the superuser. Besides the public content
+quiz and two classes), tara is a student who assists ingrid's first class as a teaching
+assistant, carol curates, root is the superuser. Besides the public content
 there is something private of every kind: draft content, ingrid's draft quiz, alice's
 open and submitted attempts, alice's essay waiting for ingrid's grade, alice's review
-card, and a question of ingrid's quiz corrected since alice answered it (to regrade).
+card, a question of ingrid's quiz corrected since alice answered it (to regrade), and
+an attempt by olga (no persona), a student of ingrid's second class only.
 """
 
 from dataclasses import dataclass, field
@@ -15,7 +17,7 @@ from django.contrib.auth.models import AnonymousUser, Group, User
 from django.utils import timezone
 
 from apps.cases.models import Case, CasePrediction
-from apps.classes.models import Assignment, Class, Membership
+from apps.classes.models import Assignment, Class, Membership, Teacher
 from apps.core.roles import Role
 from apps.lessons.models import (
     ComparisonCell,
@@ -29,12 +31,13 @@ from apps.lessons.models import (
 from apps.quizzes import services
 from apps.quizzes.models import Attempt, Choice, LessonCheck, Question, Quiz, Response
 from apps.review.models import Card
+from apps.teaching import invitations
 from tests.cases.conftest import make_case
 from tests.conftest import PASSWORD, make_user
 from tests.quizzes.conftest import quiz_from_gift
 
 # Every persona, as the tests name them. "anonymous" is nobody signed in.
-PERSONAS = ["anonymous", "alice", "bob", "ingrid", "ivan", "carol", "root"]
+PERSONAS = ["anonymous", "alice", "bob", "ingrid", "ivan", "tara", "carol", "root"]
 
 GIFT = """\
 ::single:: Which view says that states must rely on themselves? {
@@ -86,6 +89,7 @@ def build_world() -> World:
     users["bob"] = make_user("bob")
     users["ingrid"] = make_user("ingrid", Role.INSTRUCTOR)
     users["ivan"] = make_user("ivan", Role.INSTRUCTOR)
+    users["tara"] = make_user("tara")
     users["carol"] = make_user("carol", Role.CURATOR)
     users["root"] = User.objects.create_superuser("root", "root@example.com", PASSWORD)
 
@@ -139,6 +143,20 @@ def build_world() -> World:
     assignment = Assignment.objects.create(
         klass=klass, quiz=own_quiz, opens_at=now - timedelta(days=1), due_at=now + timedelta(7)
     )
+    tara_teacher = Teacher.objects.create(
+        klass=klass, user=users["tara"], role=Teacher.Role.ASSISTANT
+    )
+    other_class = Class.objects.create(name="Ingrid's lecture", owner=users["ingrid"])
+    Assignment.objects.create(
+        klass=other_class,
+        quiz=own_quiz,
+        opens_at=now - timedelta(days=1),
+        due_at=now + timedelta(7),
+    )
+    _, invitation_token = invitations.invite(users["carol"], "new.teacher@example.com")
+    class_invitation, _ = invitations.invite(
+        users["ingrid"], "helper@example.com", klass, Teacher.Role.ASSISTANT
+    )
 
     open_attempt = services.start_attempt(course_quiz, users["alice"])
     submitted = services.start_attempt(own_quiz, users["alice"])
@@ -146,6 +164,11 @@ def build_world() -> World:
     services.save_response(submitted, essay_question.pk, "My essay.")
     submitted = services.submit_attempt(submitted)
     essay = submitted.responses.get(question=essay_question)
+    # A student of the other class (no persona: the personas' own rows stay as they are),
+    # with an attempt ingrid grades and tara, who assists the first class only, does not.
+    olga = make_user("olga")
+    Membership.objects.create(klass=other_class, student=olga)
+    other_class_attempt = services.submit_attempt(services.start_attempt(own_quiz, olga))
     review_card = Card.objects.create(
         user=users["alice"],
         kind=Card.Kind.QUESTION,
@@ -181,7 +204,15 @@ def build_world() -> World:
         submitted_attempt=submitted,
         essay=essay,
         review_card=review_card,
-        extra={"groups": list(Group.objects.all()), "checks": checks},
+        extra={
+            "groups": list(Group.objects.all()),
+            "checks": checks,
+            "tara_teacher": tara_teacher,
+            "other_class": other_class,
+            "other_class_attempt": other_class_attempt,
+            "invitation_token": invitation_token,
+            "class_invitation": class_invitation,
+        },
     )
 
 

@@ -7,6 +7,9 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, reverse
 
+from apps.classes import services as class_services
+from apps.classes.models import Teacher
+from apps.teaching import invitations
 from apps.teaching import urls as teaching_urls
 from tests.teaching.conftest import answered, client_for, make_class, quiz_from_gift
 
@@ -49,25 +52,36 @@ MATRIX = {
     "grade_essay": ("get", None, 200, True),
     "bank": ("get", None, 200, False),
     "bank_add": ("post", {}, 400, True),  # no quiz chosen: the bank again, with the error
+    "teacher_add": ("post", {}, 200, True),  # empty form: shown again with its error
+    "teacher_remove": ("post", {"confirm": "yes"}, 302, True),
+    "invitation_withdraw": ("post", {"confirm": "yes"}, 302, True),
 }
+# Curators' and the superuser's alone: instructors are refused like students.
+CURATING = {"invitations": ("get", None, 200, False)}
+# Open to anyone holding the link (tests/teaching/test_invitations.py).
+OPEN = {"invitation_accept"}
 PERSONAS = ["anonymous", "alice", "ivan", "ingrid", "carol", "root"]
 
 
 def test_the_matrix_covers_every_teaching_url():
     names = {p.name for p in teaching_urls.urlpatterns if isinstance(p, URLPattern)}
-    assert names == set(MATRIX)
+    assert names == set(MATRIX) | set(CURATING) | OPEN
 
 
 @pytest.fixture
-def world(ingrid, alice):
+def world(ingrid, alice, bob):
     """Ingrid's quiz, class (alice in it, the quiz assigned) and alice's essay answer."""
     quiz = quiz_from_gift(slug="ingrids", owner=ingrid)
     klass = make_class(ingrid, students=[alice], quizzes=[quiz])
     attempt = answered(quiz, alice, {"essay": "Regimes are rules, not actors."})
     question = quiz.questions.current().first()
     essay = quiz.questions.current().get(kind="essay")
+    teacher, _ = class_services.add_teacher(klass, bob, Teacher.Role.ASSISTANT)
+    invitation, _ = invitations.invite(ingrid, "helper@example.com", klass, "assistant")
     return {
         "essay_id": essay.pk,
+        "teacher_id": teacher.pk,
+        "invitation_id": invitation.pk,
         "quiz_id": quiz.pk,
         "question_id": question.pk,
         "class_id": klass.pk,
@@ -94,19 +108,19 @@ def client(persona, request) -> Client:
 
 
 def expected(persona: str, name: str) -> int:
-    _, _, owner_status, names_object = MATRIX[name]
+    _, _, owner_status, names_object = MATRIX.get(name) or CURATING[name]
     if persona == "anonymous":
         return 302
-    if persona == "alice":
+    if persona == "alice" or (name in CURATING and persona in ("ivan", "ingrid")):
         return 403
     if persona == "ivan":
         return 404 if names_object else 200
     return owner_status
 
 
-@pytest.mark.parametrize("name", sorted(MATRIX))
+@pytest.mark.parametrize("name", sorted(MATRIX | CURATING))
 def test_each_persona_gets_exactly_its_status(request, world, ivan, carol, root, name):
-    method, data, _, _ = MATRIX[name]
+    method, data, _, _ = MATRIX.get(name) or CURATING[name]
     url = url_for(name, world)
     clients = {persona: client(persona, request) for persona in PERSONAS}
     got = {}

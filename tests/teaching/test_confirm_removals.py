@@ -9,6 +9,9 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from apps.classes import services as class_services
+from apps.classes.models import Teacher
+from tests.conftest import make_user
 from tests.teaching.conftest import HX, answered, client_for
 
 pytestmark = pytest.mark.django_db
@@ -36,10 +39,18 @@ def unassignment(klass, quiz):
     return url, remaining, "Unassign “Ingrids Quiz”?", f"{klass.get_absolute_url()}#assignments"
 
 
+def teacher_removal(klass, quiz):
+    teacher, _ = class_services.add_teacher(klass, make_user("tara"), Teacher.Role.ASSISTANT)
+    url = reverse("teach:teacher_remove", args=[klass.pk, teacher.pk])
+    remaining = klass.teachers.filter(pk=teacher.pk).exists
+    return url, remaining, "Remove tara?", f"{klass.get_absolute_url()}#teachers"
+
+
 REMOVALS = {
     "teach:question_delete": question_removal,
     "teach:member_remove": member_removal,
     "teach:assignment_delete": unassignment,
+    "teach:teacher_remove": teacher_removal,
 }
 
 

@@ -1,22 +1,27 @@
 """What every view of the teaching area (/teach/) goes through.
 
-Every view is gated by `teacher_required` (instructors and curators; students get 403)
-and reaches its objects only through the helpers below, which answer 404 for anything
-the user may not see, so nobody learns that another instructor's quiz or class exists:
+Every view is gated by `teacher_required` (instructors and curators; students get 403),
+or, where a teaching assistant may go too (the dashboard, gradebooks, statistics and
+essay grading), by `grader_required`. Views reach objects only through the helpers below,
+which answer 404 for anything the user may not see, so nobody learns that another
+instructor's quiz or class exists:
 
     get_quiz_to_edit     quizzes the user may change (Quiz.objects.editable_by)
     get_quiz_to_teach    ... may also preview, copy, export and count (teachable_by)
-    get_class_for_user   classes the user runs (Class.objects.taught_by)
-    get_essay_to_grade   essay answers in attempts the user teaches (taught_by)
+    get_quiz_to_grade    ... or read statistics of, also as a TA (quizzes_to_grade)
+    get_class_for_user   classes the user runs: owner, co-instructor (Class.taught_by)
+    get_class_to_grade   ... or assists as a TA (Class.graded_by)
+    get_essay_to_grade   essay answers in attempts the user teaches (Attempt.taught_by)
 """
 
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from apps.classes.models import Class
+from apps.classes.models import Class, Teacher
 from apps.core.decorators import login_required_for_htmx
 from apps.core.roles import Action, may
 from apps.quizzes.models import Attempt, Question, Quiz, Response
@@ -36,12 +41,44 @@ def teacher_required(view):
     return login_required_for_htmx(wrapper)
 
 
+def grader_required(view):
+    """Like teacher_required, but a teaching assistant of some class (who may hold no
+    role beyond Student) is let in as well."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        user = request.user
+        if not (
+            may(user, Action.TEACH)
+            or may(user, Action.CURATE)
+            or Teacher.objects.filter(user=user).exists()
+        ):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return login_required_for_htmx(wrapper)
+
+
 def get_quiz_to_edit(request: HttpRequest, quiz_id: int) -> Quiz:
     return get_object_or_404(Quiz.objects.editable_by(request.user), pk=quiz_id)
 
 
 def get_quiz_to_teach(request: HttpRequest, quiz_id: int) -> Quiz:
     return get_object_or_404(Quiz.objects.teachable_by(request.user), pk=quiz_id)
+
+
+def quizzes_to_grade(request: HttpRequest):
+    """The quizzes whose statistics and essays the user may read: those they teach, and
+    those assigned to a class they run or assist."""
+    classes = Class.objects.graded_by(request.user)
+    assigned = Quiz.objects.filter(assignments__klass__in=classes).values("pk")
+    return Quiz.objects.filter(
+        Q(pk__in=Quiz.objects.teachable_by(request.user).values("pk")) | Q(pk__in=assigned)
+    )
+
+
+def get_quiz_to_grade(request: HttpRequest, quiz_id: int) -> Quiz:
+    return get_object_or_404(quizzes_to_grade(request), pk=quiz_id)
 
 
 def get_question_to_edit(quiz: Quiz, question_id: int) -> Question:
@@ -51,6 +88,10 @@ def get_question_to_edit(quiz: Quiz, question_id: int) -> Question:
 
 def get_class_for_user(request: HttpRequest, class_id: int) -> Class:
     return get_object_or_404(Class.objects.taught_by(request.user), pk=class_id)
+
+
+def get_class_to_grade(request: HttpRequest, class_id: int) -> Class:
+    return get_object_or_404(Class.objects.graded_by(request.user), pk=class_id)
 
 
 def essays_to_grade(request: HttpRequest):

@@ -13,7 +13,7 @@ from apps.quizzes import services as quiz_services
 from apps.quizzes.models import Attempt, MarkOverride, RegradedAttempt, ReviewOptions
 from apps.quizzes.presentation import ReviewItem, review_items
 from apps.teaching.forms import AnswerCommentForm, MarkOverrideForm
-from apps.teaching.views.access import teacher_required
+from apps.teaching.views.access import grader_required
 
 
 @dataclass
@@ -49,7 +49,7 @@ def _items(attempt: Attempt, posted: tuple[int, str, object] | None = None) -> l
     return marked
 
 
-@teacher_required
+@grader_required
 @require_http_methods(["GET", "POST"])
 def attempt_detail(request: HttpRequest, attempt_id: int) -> HttpResponse:
     """GET: the attempt's marks per question with each answer, and its history (marks set

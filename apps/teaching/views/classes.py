@@ -7,13 +7,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.classes import services as class_services
-from apps.classes.models import Class
+from apps.classes.models import Class, Teacher
 from apps.core.dates import when
 from apps.quizzes.models import Quiz
 from apps.teaching.forms import (
     AssignmentForm,
     ClassForm,
     JoinCodeForm,
+    TeacherForm,
 )
 from apps.teaching.views.access import (
     confirm_page,
@@ -22,6 +23,7 @@ from apps.teaching.views.access import (
     teacher_required,
     template_for,
 )
+from apps.teaching.views.accounts import invite, teachers_context
 
 
 @teacher_required
@@ -49,6 +51,7 @@ def _class_context(request: HttpRequest, klass: Class, **extra) -> dict:
         ),
         "code_form": JoinCodeForm(),
         "status": "",
+        **teachers_context(request, klass),
     }
     context.update(extra)
     return context
@@ -166,3 +169,51 @@ def assignment_delete(request: HttpRequest, class_id: int, assignment_id: int) -
     class_services.unassign(assignment)
     status = f"“{assignment.quiz.title}” is no longer assigned (attempts are kept)."
     return _class_changed(request, klass, "assignments", status)
+
+
+@teacher_required
+@require_POST
+def teacher_add(request: HttpRequest, class_id: int) -> HttpResponse:
+    """Add a co-instructor or teaching assistant by username or email; an address no
+    account uses is sent an invitation to the class instead."""
+    klass = get_class_for_user(request, class_id)
+    form = TeacherForm(request.POST)
+    if not form.is_valid():
+        return _class_page(request, klass, "teachers", teacher_form=form)
+    role = Teacher.Role(form.cleaned_data["role"])
+    if form.invite_email:
+        status = invite(request, form.invite_email, klass, role)
+        return _class_changed(request, klass, "teachers", status)
+    try:
+        teacher, created = class_services.add_teacher(klass, form.user, role)
+    except class_services.StaffError as exc:
+        form.add_error("person", str(exc))
+        return _class_page(request, klass, "teachers", teacher_form=form)
+    verb = "Added" if created else "Made"
+    status = f"{verb} {teacher.user.username} {role.label.lower()} of {klass.name}."
+    return _class_changed(request, klass, "teachers", status)
+
+
+@teacher_required
+@require_POST
+def teacher_remove(request: HttpRequest, class_id: int, teacher_id: int) -> HttpResponse:
+    """Take a co-instructor or teaching assistant off the class."""
+    klass = get_class_for_user(request, class_id)
+    teacher = get_object_or_404(klass.teachers.select_related("user"), pk=teacher_id)
+    username = teacher.user.username
+    if not confirmed(request):
+        return confirm_page(
+            request,
+            title=f"Remove {username}",
+            consequence=(
+                f"{username} will no longer be {teacher.get_role_display().lower()} of "
+                f"{klass.name}: they lose its roster, gradebook, statistics and essays. "
+                "Grades they gave are kept."
+            ),
+            button="Yes, remove",
+            parent=(klass.name, klass.get_absolute_url()),
+            cancel_url=f"{klass.get_absolute_url()}#teachers",
+        )
+    class_services.remove_teacher(teacher)
+    status = f"{username} no longer teaches {klass.name}."
+    return _class_changed(request, klass, "teachers", status)

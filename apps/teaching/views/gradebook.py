@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 
 from apps.classes.models import Class
 from apps.teaching import gradebook
-from apps.teaching.views.access import get_class_for_user, teacher_required
+from apps.teaching.views.access import get_class_to_grade, grader_required
 
 
 def _sort_header(key: str, label: str, extra: str, sort: str, descending: bool) -> dict:
@@ -39,28 +39,39 @@ def _csv(filename: str) -> HttpResponse:
     return response
 
 
+def _runs_class(request: HttpRequest, klass: Class) -> bool:
+    """Whether the user runs the class, so that its page may be linked: a teaching
+    assistant reaches its gradebook but not its page."""
+    return Class.objects.taught_by(request.user).filter(pk=klass.pk).exists()
+
+
 def _get_assignment(klass: Class, assignment_id: int):
     return get_object_or_404(klass.assignments.select_related("quiz"), pk=assignment_id)
 
 
-@teacher_required
+@grader_required
 @require_GET
 def class_gradebook(request: HttpRequest, class_id: int) -> HttpResponse:
     """Students × assigned quizzes, with totals and class averages;
     ?sort=name|total|q<assignment id>&dir=asc|desc."""
-    klass = get_class_for_user(request, class_id)
+    klass = get_class_to_grade(request, class_id)
     book = gradebook.build(klass, timezone.now())
     columns = [("name", "Student", "")]
     columns += [(f"q{c.assignment.pk}", c.title, f"of {c.out_of} pts") for c in book.columns]
     columns += [("total", "Total", "")]
-    context = {"klass": klass, "book": book, "headers": _sorted(request, book, columns)}
+    context = {
+        "klass": klass,
+        "book": book,
+        "headers": _sorted(request, book, columns),
+        "runs_class": _runs_class(request, klass),
+    }
     return render(request, "teach/gradebook.html", context)
 
 
-@teacher_required
+@grader_required
 @require_GET
 def class_gradebook_csv(request: HttpRequest, class_id: int) -> HttpResponse:
-    klass = get_class_for_user(request, class_id)
+    klass = get_class_to_grade(request, class_id)
     book = gradebook.build(klass, timezone.now())
     gradebook.sort_rows(book, "name", False)
     response = _csv(f"gradebook-{klass.pk}.csv")
@@ -68,12 +79,12 @@ def class_gradebook_csv(request: HttpRequest, class_id: int) -> HttpResponse:
     return response
 
 
-@teacher_required
+@grader_required
 @require_GET
 def assignment_gradebook(request: HttpRequest, class_id: int, assignment_id: int) -> HttpResponse:
     """One assignment: where each student stands, attempts, points, percentage, first
     submission; ?sort=name|q<assignment id>&dir=asc|desc."""
-    klass = get_class_for_user(request, class_id)
+    klass = get_class_to_grade(request, class_id)
     assignment = _get_assignment(klass, assignment_id)
     book = gradebook.build(klass, timezone.now(), assignment)
     columns = [("name", "Student", ""), (f"q{assignment.pk}", "Grade", "")]
@@ -83,16 +94,17 @@ def assignment_gradebook(request: HttpRequest, class_id: int, assignment_id: int
         "book": book,
         "column": book.columns[0],
         "headers": _sorted(request, book, columns),
+        "runs_class": _runs_class(request, klass),
     }
     return render(request, "teach/assignment_gradebook.html", context)
 
 
-@teacher_required
+@grader_required
 @require_GET
 def assignment_gradebook_csv(
     request: HttpRequest, class_id: int, assignment_id: int
 ) -> HttpResponse:
-    klass = get_class_for_user(request, class_id)
+    klass = get_class_to_grade(request, class_id)
     assignment = _get_assignment(klass, assignment_id)
     book = gradebook.build(klass, timezone.now(), assignment)
     gradebook.sort_rows(book, "name", False)

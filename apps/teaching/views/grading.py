@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.classes.models import Class
-from apps.quizzes.models import Quiz, Response
+from apps.quizzes.models import Response
 from apps.teaching.forms import (
     EssayGradeForm,
     RubricGradeForm,
@@ -16,7 +16,8 @@ from apps.teaching.forms import (
 from apps.teaching.views.access import (
     essays_to_grade,
     get_essay_to_grade,
-    teacher_required,
+    grader_required,
+    quizzes_to_grade,
     template_for,
 )
 
@@ -48,7 +49,7 @@ def _essay_item(response: Response, data=None, saved: bool = False) -> EssayItem
     return EssayItem(response, form, saved)
 
 
-@teacher_required
+@grader_required
 @require_GET
 def grading_queue(request: HttpRequest) -> HttpResponse:
     """Essay answers waiting for a grade, oldest first (?quiz=ID, ?class=ID narrow it;
@@ -61,8 +62,8 @@ def grading_queue(request: HttpRequest) -> HttpResponse:
     show_all = request.GET.get("show") == "all"
     if not show_all:
         responses = responses.filter(fraction__isnull=True)
-    quizzes = Quiz.objects.teachable_by(request.user)
-    classes = Class.objects.taught_by(request.user)
+    quizzes = quizzes_to_grade(request)
+    classes = Class.objects.graded_by(request.user)
     quiz = klass = None
     if request.GET.get("quiz", "").isdecimal():
         quiz = get_object_or_404(quizzes, pk=request.GET["quiz"])
@@ -81,7 +82,7 @@ def grading_queue(request: HttpRequest) -> HttpResponse:
     return render(request, "teach/grading.html", context)
 
 
-@teacher_required
+@grader_required
 @require_http_methods(["GET", "POST"])
 def grade_essay(request: HttpRequest, response_id: int) -> HttpResponse:
     """One essay answer: GET shows it alone; POST records the score (typed, or from the

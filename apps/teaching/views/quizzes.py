@@ -1,12 +1,13 @@
 """Dashboard, and a quiz's settings and copies."""
 
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.classes.models import Class
+from apps.core.roles import Action, may
 from apps.quizzes.models import Attempt, Quiz
 from apps.teaching import services
 from apps.teaching.forms import (
@@ -16,13 +17,16 @@ from apps.teaching.views.access import (
     essays_to_grade,
     get_quiz_to_edit,
     get_quiz_to_teach,
+    grader_required,
     teacher_required,
 )
 
 
-@teacher_required
+@grader_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """Quizzes and classes; a teaching assistant who is not an instructor sees only the
+    classes they assist and the essays waiting."""
     user = request.user
     counts = {
         "question_count": Count("questions", filter=Q(questions__current=True), distinct=True),
@@ -39,15 +43,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         .exclude(pk__in=editable.values("pk"))
         .annotate(question_count=counts["question_count"])
     )
+    runs = Class.objects.taught_by(user).filter(pk=OuterRef("pk"))
     classes = (
-        Class.objects.taught_by(user)
+        Class.objects.graded_by(user)
         .select_related("owner")
         .annotate(
             member_count=Count("memberships", distinct=True),
             assignment_count=Count("assignments", distinct=True),
+            runs=Exists(runs),
         )
     )
     context = {
+        "can_author": may(user, Action.TEACH) or may(user, Action.CURATE),
         "quizzes": own,
         "course_quizzes": course,
         "classes": classes,

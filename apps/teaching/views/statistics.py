@@ -9,16 +9,16 @@ from apps.quizzes import services as quiz_services
 from apps.quizzes.models import Attempt, Quiz
 from apps.teaching import statistics
 from apps.teaching.views.access import (
-    get_quiz_to_teach,
-    teacher_required,
+    get_quiz_to_grade,
+    grader_required,
 )
 
 
 def _scope(request: HttpRequest, quiz: Quiz):
-    """(the classes the quiz is assigned to that the user teaches, the class ?class=ID
-    names or None, the attempts to count): every attempt the user teaches, or that
-    class's."""
-    classes = Class.objects.taught_by(request.user).filter(assignments__quiz=quiz).distinct()
+    """(the classes the quiz is assigned to whose grades the user may see, the class
+    ?class=ID names or None, the attempts to count): every attempt the user teaches, or
+    that class's."""
+    classes = Class.objects.graded_by(request.user).filter(assignments__quiz=quiz).distinct()
     attempts = Attempt.objects.taught_by(request.user)
     klass = None
     if request.GET.get("class"):
@@ -31,11 +31,11 @@ def _scope(request: HttpRequest, quiz: Quiz):
     return classes, klass, attempts
 
 
-@teacher_required
+@grader_required
 @require_GET
 def quiz_statistics(request: HttpRequest, quiz_id: int) -> HttpResponse:
     """Statistics over every attempt the user teaches, or one class's (?class=ID)."""
-    quiz = get_quiz_to_teach(request, quiz_id)
+    quiz = get_quiz_to_grade(request, quiz_id)
     classes, klass, attempts = _scope(request, quiz)
     stats = statistics.quiz_statistics(quiz, attempts)
     context = {
@@ -49,11 +49,11 @@ def quiz_statistics(request: HttpRequest, quiz_id: int) -> HttpResponse:
     return render(request, "teach/statistics.html", context)
 
 
-@teacher_required
+@grader_required
 @require_GET
 def quiz_statistics_csv(request: HttpRequest, quiz_id: int) -> HttpResponse:
     """The same statistics, same scope (?class=ID), as a spreadsheet."""
-    quiz = get_quiz_to_teach(request, quiz_id)
+    quiz = get_quiz_to_grade(request, quiz_id)
     _, klass, attempts = _scope(request, quiz)
     stats = statistics.quiz_statistics(quiz, attempts)
     scope = f"-class-{klass.pk}" if klass else ""
