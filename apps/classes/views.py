@@ -32,7 +32,9 @@ def _joined(request: HttpRequest, membership: Membership, created: bool) -> Http
 @login_required
 @require_http_methods(["GET", "POST"])
 def join(request: HttpRequest) -> HttpResponse:
-    """Type a code to join a class (429 while too many wrong codes lock the student out)."""
+    """Type a code: a right one leads to the class's join page, which names the class and
+    asks to confirm, as its link does (429 while too many wrong codes lock the student
+    out)."""
     _require_student(request)
     form = JoinForm(request.POST or None)
     status = 200
@@ -45,7 +47,7 @@ def join(request: HttpRequest) -> HttpResponse:
         except services.JoinError as exc:
             form.add_error("code", str(exc))
         else:
-            return _joined(request, *services.join_class(request.user, klass))
+            return redirect(klass.join_path())
     return render(request, "classes/join.html", {"form": form}, status=status)
 
 

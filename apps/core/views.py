@@ -6,6 +6,7 @@ from django.core.exceptions import TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from apps.core import throttle
@@ -13,17 +14,30 @@ from apps.core.checks import password_reset_by_email
 from apps.core.forms import SignUpForm, ThrottledPasswordResetForm
 
 
+def _next_page(request: HttpRequest) -> str:
+    """Where a sign-up was heading (?next=, as the log-in page passes it on), when it is a
+    page of this site; empty otherwise, so no link can send a new account elsewhere."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    safe = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if safe else ""
+
+
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
+    """A student account; afterwards the new student goes on where they were heading (a
+    class's join link, a quiz), or to the home page."""
+    next_page = _next_page(request)
     if request.user.is_authenticated:
-        return redirect("site:home")
+        return redirect(next_page or "site:home")
     form = SignUpForm(request.POST or None, address=throttle.client_address(request))
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user)  # the one backend in AUTHENTICATION_BACKENDS
         messages.success(request, f"Welcome, {user.username}. Your student account is ready.")
-        return redirect("site:home")
-    return render(request, "registration/signup.html", {"form": form})
+        return redirect(next_page or "site:home")
+    return render(request, "registration/signup.html", {"form": form, "next": next_page})
 
 
 class PasswordResetView(auth_views.PasswordResetView):

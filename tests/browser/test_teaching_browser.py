@@ -128,6 +128,8 @@ def test_an_instructor_teaches_a_class_from_first_question_to_the_csv(
     student.goto(f"{live_server.url}/classes/join/")
     student.get_by_label("Class code").fill(code.lower())
     student.get_by_role("button", name="Join").click()
+    expect(student.get_by_role("heading", name="Seminar B")).to_be_visible()
+    student.get_by_role("button", name="Join Seminar B").click()
     expect(student.get_by_text("You have joined Seminar B.")).to_be_visible()
     expect(student.locator(".assigned-table")).to_contain_text("To do")
     student.get_by_role("link", name="Week 3: regimes").click()

@@ -1,6 +1,7 @@
 """Joining a class with a code or a link; wrong and expired codes say so; joining twice
 changes nothing; instructors manage the code and the roster."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -28,10 +29,17 @@ def test_each_class_gets_its_own_code(ingrid):
     assert first.join_code != second.join_code
 
 
-def test_joining_with_the_code_as_typed(alice, ingrid):
+def test_a_typed_code_shows_the_class_and_asks_before_joining(alice, ingrid):
     klass = make_class(ingrid)
+    client = client_for(alice)
     typed = f" {klass.join_code[:4].lower()}-{klass.join_code[4:]} "
-    response = client_for(alice).post(reverse("classes:join"), {"code": typed}, follow=True)
+    response = client.post(reverse("classes:join"), {"code": typed}, follow=True)
+    link = reverse("classes:join_code", args=[klass.join_code])
+    assert response.redirect_chain == [(link, 302)]
+    page = response.content.decode()
+    assert "Join Seminar A" in page and "Taught by ingrid" in page
+    assert not Membership.objects.exists()
+    response = client.post(link, follow=True)
     assert response.redirect_chain[-1][0] == reverse("classes:assigned")
     assert f"You have joined {klass.name}." in response.content.decode()
     assert Membership.objects.filter(klass=klass, student=alice).exists()
@@ -40,8 +48,10 @@ def test_joining_with_the_code_as_typed(alice, ingrid):
 def test_joining_twice_is_harmless(alice, ingrid):
     klass = make_class(ingrid)
     client = client_for(alice)
-    join(client, klass.join_code)
-    response = client.post(reverse("classes:join"), {"code": klass.join_code}, follow=True)
+    link = reverse("classes:join_code", args=[klass.join_code])
+    client.post(link)
+    assert "You are already in this class." in client.get(link).content.decode()
+    response = client.post(link, follow=True)
     assert "You are already in Seminar A." in response.content.decode()
     assert Membership.objects.count() == 1
 
@@ -83,6 +93,34 @@ def test_signed_out_visitors_log_in_first_and_come_back(ingrid):
     link = reverse("classes:join_code", args=[klass.join_code])
     response = Client().get(link)
     assert response.status_code == 302 and response.url == f"/accounts/login/?next={link}"
+
+
+def test_a_newcomer_signs_up_from_the_join_link_and_comes_back_to_it(ingrid):
+    klass = make_class(ingrid)
+    link = reverse("classes:join_code", args=[klass.join_code])
+    client = Client()
+    login_page = client.get(client.get(link).url).content.decode()
+    signup = re.search(r'href="(/accounts/signup/\?next=[^"]+)"', login_page)[1]
+    assert signup == f"/accounts/signup/?next={link}"
+    form = client.get(signup).content.decode()
+    assert f'<input type="hidden" name="next" value="{link}">' in form
+    response = client.post(
+        "/accounts/signup/",
+        {"username": "newcomer", "email": "new@example.org", "password1": "a-long-passphrase-9",
+         "password2": "a-long-passphrase-9", "next": link},
+    )  # fmt: skip
+    assert response.url == link
+    assert "Join Seminar A" in client.get(link).content.decode()
+
+
+@pytest.mark.parametrize("target", ["https://evil.example.net/", "//evil.example.net/x"])
+def test_sign_up_never_sends_a_new_account_off_the_site(target):
+    response = Client().post(
+        "/accounts/signup/",
+        {"username": "newcomer", "email": "new@example.org", "password1": "a-long-passphrase-9",
+         "password2": "a-long-passphrase-9", "next": target},
+    )  # fmt: skip
+    assert response.url == reverse("site:home")
 
 
 def test_a_new_code_replaces_the_old_one(ingrid, alice):
