@@ -1,5 +1,6 @@
 """Markdown to safe HTML. Content is rendered once, on save, never per request."""
 
+import html as html_entities
 import re
 from dataclasses import dataclass, field
 
@@ -42,6 +43,13 @@ def sanitize_html(html: str) -> str:
         link_rel=None,
         strip_comments=True,
     )
+
+
+def plain_text(html: str) -> str:
+    """The words of rendered HTML as plain text (tags dropped, entities read, spaces
+    collapsed), for a one-line excerpt that the template escapes again."""
+    words = nh3.clean(html, tags=set(), strip_comments=True)
+    return " ".join(html_entities.unescape(words).split())
 
 
 def render_markdown(text: str) -> Rendered:

@@ -211,6 +211,8 @@ class LessonProgress(models.Model):
     objects = LessonProgressQuerySet.as_manager()
 
     class Meta:
+        verbose_name = "lesson progress"
+        verbose_name_plural = "lesson progress"
         constraints = [
             models.UniqueConstraint(fields=["user", "lesson"], name="one_progress_per_lesson")
         ]

@@ -11,7 +11,7 @@ from django.utils.functional import cached_property
 from django.utils.html import escape, linebreaks
 
 from apps.cases.models import Case
-from apps.core.markup import render_inline, render_markdown, sanitize_html
+from apps.core.markup import plain_text, render_inline, render_markdown, sanitize_html
 from apps.core.publishing import Publishable, PublishableQuerySet, Status
 from apps.core.roles import Action, may
 from apps.lessons.models import Lesson
@@ -428,6 +428,11 @@ class Question(models.Model):
         """The text's HTML before and after the blank, or None when it has no blank."""
         before, blank, after = self.text_html.partition(BLANK)
         return (before, after) if blank else None
+
+    def excerpt(self) -> str:
+        """The question's text as a reader sees it, without its markup (Markdown emphasis,
+        links, HTML), for lists of questions."""
+        return plain_text(self.text_html)
 
     def is_in_use(self) -> bool:
         """True once any attempt includes this version or a student has answered it as a

@@ -125,9 +125,21 @@ def answer_view(
     return view
 
 
+def question_numbers(questions: list[Question]) -> list[int | None]:
+    """Each slot's number as students read it: the scored questions count 1, 2, 3…; a
+    description (a note between questions) is not a question and has none."""
+    numbers, count = [], 0
+    for question in questions:
+        if question.is_scored:
+            count += 1
+        numbers.append(count if question.is_scored else None)
+    return numbers
+
+
 @dataclass
 class SlotState:
-    number: int
+    number: int  # the slot's position, as ?q= names it
+    question_number: int | None  # None for a note
     answered: bool
     checked: bool
     is_question: bool
@@ -139,15 +151,17 @@ def slot_states(
 ) -> list[SlotState]:
     """Answered or not, per slot; without responses (a preview) nothing is answered."""
     states = []
-    for number, question in enumerate(questions, start=1):
+    numbered = zip(questions, question_numbers(questions), strict=True)
+    for slot, (question, question_number) in enumerate(numbered, start=1):
         response = responses.get(question.pk) if responses else None
         states.append(
             SlotState(
-                number=number,
+                number=slot,
+                question_number=question_number,
                 answered=response is not None and response.is_answered,
                 checked=response is not None and response.checked_at is not None,
                 is_question=question.is_scored,
-                current=number == current,
+                current=slot == current,
             )
         )
     return states
@@ -192,7 +206,10 @@ def take_context(
     """The take page's context for one question, in an attempt or a preview."""
     checked = response is not None and response.checked_at is not None
     total = len(questions)
+    numbers = question_numbers(questions)
     return {
+        "question_number": numbers[slot - 1],
+        "question_total": sum(1 for n in numbers if n is not None),
         "quiz": quiz,
         "attempt": attempt,
         "slot": slot,
@@ -315,7 +332,8 @@ def marking_criteria(question: Question) -> list[str]:
 
 @dataclass
 class ReviewItem:
-    number: int
+    number: int  # the slot's position
+    question_number: int | None  # None for a note
     question: Question
     response: Response
     choices: list[Choice]
@@ -330,14 +348,16 @@ def review_items(attempt: Attempt) -> list[ReviewItem]:
         "question__choices", "question__criteria__levels", "rubric_marks"
     )
     by_question = {r.question_id: r for r in responses}
+    questions = [by_question[question_id].question for question_id in attempt.question_order]
     items = []
-    for number, question_id in enumerate(attempt.question_order, start=1):
-        response = by_question[question_id]
-        question = response.question
+    numbered = zip(questions, question_numbers(questions), strict=True)
+    for number, (question, question_number) in enumerate(numbered, start=1):
+        response = by_question[question.pk]
         choices = attempt.ordered_choices(question)
         items.append(
             ReviewItem(
                 number=number,
+                question_number=question_number,
                 question=question,
                 response=response,
                 choices=choices,

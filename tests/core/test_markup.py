@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from apps.core.markup import render_inline, render_markdown, sanitize_html
+from apps.core.markup import plain_text, render_inline, render_markdown, sanitize_html
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -65,3 +65,11 @@ def test_sanitizing_is_idempotent(text):
 )
 def test_an_answer_option_renders_as_typed_never_as_a_block(typed, shown):
     assert render_inline(typed) == shown
+
+
+def test_plain_text_keeps_the_words_of_rendered_markdown_and_nothing_else():
+    html = render_markdown(
+        "Is **realism** *right* &amp; [fair](https://example.org)?\n\n- one"
+    ).html
+    assert plain_text(html) == "Is realism right & fair? one"
+    assert plain_text("<script>alert(1)</script>x &lt;b&gt;") == "x <b>"

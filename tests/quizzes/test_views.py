@@ -336,10 +336,18 @@ def test_a_text_only_item_is_shown_but_neither_answered_nor_scored(alice):
     attempt = services.start_attempt(quiz, alice)
     assert attempt.max_score == 1
     page = client.get(take_url(attempt, 1)).content.decode()
-    assert "Note 1" in page and "regimes are rules" in page
+    assert '<h1 class="question-heading">Note</h1>' in page and "regimes are rules" in page
     assert 'name="answer"' not in page
+    assert 'aria-label="Note"' in page and 'aria-label="Question 1, not answered"' in page
+    # The note is not numbered as a question: the question after it is question 1 of 1.
+    second = client.get(take_url(attempt, 2)).content.decode()
+    assert '>Question 1 <span class="question-of">of 1</span></h1>' in second
     summary = client.get(f"{take_url(attempt)}summary/").content.decode()
     assert "answered <strong>0 of 1</strong>" in summary
+    assert ">Question 1</a>" in summary and "Question 2" not in summary
+    services.submit_attempt(attempt)
+    review = client.get(f"{take_url(attempt)}review/").content.decode()
+    assert re.findall(r'<h3 id="review-\d">([^<]+)</h3>', review) == ["Note", "Question 1"]
 
 
 def test_times_are_shown_in_the_sites_time_zone_and_name_it(client, settings):

@@ -73,8 +73,14 @@ def test_checking_without_an_answer_says_so(ingrid, own_quiz):
 def test_the_pager_moves_between_questions_and_finishing_returns_to_the_editor(ingrid, own_quiz):
     client = client_for(ingrid)
     assert client.post(preview_url(own_quiz, 3), {"go": "4"}).url == preview_url(own_quiz, 4)
-    finish = client.post(preview_url(own_quiz, 8), {"go": "summary"})
-    assert finish.url == reverse("teach:quiz_edit", args=[own_quiz.pk])
+    finish = client.post(preview_url(own_quiz, 8), {"go": "summary"}, follow=True)
+    assert finish.redirect_chain[-1][0] == reverse("teach:quiz_edit", args=[own_quiz.pk])
+    points = sum(q.max_points for q in own_quiz.questions.current())
+    assert points == 8  # eight kinds, a point each; the essay counts too
+    assert (
+        f"End of the preview: 8 questions worth {points} points in total. Nothing was saved."
+        in finish.content.decode()
+    )
     assert "Question 8 <span" in client.get(preview_url(own_quiz, 99)).content.decode()
 
 

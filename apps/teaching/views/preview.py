@@ -5,6 +5,7 @@ import random
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -18,6 +19,17 @@ from apps.teaching.views.access import (
     get_quiz_to_teach,
     teacher_required,
 )
+
+
+def _preview_total(questions) -> str:
+    """What finishing a preview says: nothing was answered for real, so the total is what
+    the quiz is worth, as a student's attempt would be scored."""
+    scored = [q for q in questions if q.is_scored]
+    points = sum(q.max_points for q in scored)
+    return (
+        f"End of the preview: {len(scored)} question{pluralize(len(scored))} worth "
+        f"{points} point{pluralize(points)} in total. Nothing was saved."
+    )
 
 
 @teacher_required
@@ -55,6 +67,7 @@ def quiz_preview(request: HttpRequest, quiz_id: int) -> HttpResponse:
         if action != "check":
             go = request.POST.get("go", "")
             if go == "summary":
+                messages.info(request, _preview_total(questions))
                 return redirect(exit_url)
             target = int(go) if go.isdecimal() and 1 <= int(go) <= len(questions) else slot
             return redirect(f"{preview_url}?q={target}")
