@@ -69,11 +69,13 @@ class AssignedQuiz:
 
 
 def assigned_quizzes(user, now) -> list[AssignedQuiz]:
-    """Every quiz the student's classes assign, soonest due first, with where they stand;
-    the same queries for any number of classes and assignments."""
+    """Every quiz the student's classes assign, soonest due first, with where they stand
+    (archived quizzes left out); the same queries for any number of classes and
+    assignments."""
     own = Override.objects.filter(assignment=OuterRef("pk"), student=user)
     assignments = list(
         Assignment.objects.for_student(user)
+        .filter(quiz__archived_at__isnull=True)
         .annotate(own_due_at=Subquery(own.values("due_at")[:1]))
         .select_related("klass", "klass__owner", "quiz")
         .order_by("due_at", "pk")

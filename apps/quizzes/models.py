@@ -51,9 +51,11 @@ def render_text(text: str, fmt: str, inline: bool = False) -> str:
 class QuizQuerySet(PublishableQuerySet):
     def visible_to(self, user):
         """Everyone sees the published course quizzes; a student also sees the published
-        quizzes assigned to their classes, an owner their own, a curator every quiz."""
+        quizzes assigned to their classes, an owner their own, a curator every quiz.
+        An archived quiz is hidden from all but curators (its attempts stay reviewable)."""
         if may(user, Action.CURATE):
             return self
+        self = self.filter(archived_at__isnull=True)
         course = Q(status=Status.PUBLISHED, owner__isnull=True)
         if not user.is_authenticated:
             return self.filter(course)
@@ -161,6 +163,11 @@ class Quiz(Publishable):
     # Released by hand ("Release now"), before the review rule would show them.
     marks_released_at = models.DateTimeField(null=True, blank=True, editable=False)
     feedback_released_at = models.DateTimeField(null=True, blank=True, editable=False)
+    archived_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set: hidden from students and from lists; its attempts and grades stay.",
+    )
 
     objects = QuizQuerySet.as_manager()
 

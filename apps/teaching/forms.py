@@ -1169,3 +1169,25 @@ class TeacherForm(Unsuffixed, forms.Form):
                 "to invite them."
             )
         return typed
+
+
+class GradingFilterForm(Unsuffixed, forms.Form):
+    """Which essays the grading queue lists (a GET form: ?quiz=, ?class=, ?show=)."""
+
+    quiz = forms.ModelChoiceField(
+        label="Quiz", queryset=Quiz.objects.none(), required=False, empty_label="All quizzes"
+    )
+    show = forms.ChoiceField(
+        label="Show",
+        choices=[("", "Waiting for a grade"), ("all", "All, graded ones too")],
+        required=False,
+    )
+
+    def __init__(self, *args, quizzes, classes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["quiz"].queryset = quizzes
+        # "class" is the parameter's name in links; the field is added by name.
+        self.fields["class"] = forms.ModelChoiceField(
+            label="Class", queryset=classes, required=False, empty_label="All classes"
+        )
+        self.order_fields(["quiz", "class", "show"])

@@ -6,7 +6,7 @@ edit of a question some attempt already includes into a new version.
 """
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, ProtectedError
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -109,6 +109,31 @@ def copy_quiz(quiz: Quiz, owner) -> Quiz:
     for position, question in enumerate(questions, start=1):
         _copy_question(question, copy, position, question.title)
     return copy
+
+
+class QuizInUse(Exception):
+    """The quiz has attempts, so it is archived rather than deleted."""
+
+
+def delete_quiz(quiz: Quiz) -> None:
+    """Delete a quiz nobody has attempted, with its questions and assignments. Attempts
+    protect their quiz in the database, so one begun meanwhile refuses the deletion
+    (QuizInUse) instead of losing a grade."""
+    try:
+        with transaction.atomic():
+            if quiz.attempts.exists():
+                raise QuizInUse
+            quiz.delete()
+    except ProtectedError as exc:
+        raise QuizInUse from exc
+
+
+def archive_quiz(quiz: Quiz, archived: bool, now=None) -> Quiz:
+    """Hide the quiz from students and lists (archived) or bring it back; attempts,
+    grades and assignments are kept either way."""
+    quiz.archived_at = (now or timezone.now()) if archived else None
+    quiz.save(update_fields=["archived_at"])
+    return quiz
 
 
 def _current(quiz: Quiz) -> list[Question]:

@@ -349,6 +349,8 @@ GRADING = {
 }  # fmt: skip
 # Curators' and the superuser's alone.
 CURATING = {"teach:invitations"}
+# Only for quizzes with an owner: a course quiz lives in content/ (404 for everyone).
+OWNED_ONLY = {"teach:quiz_delete", "teach:quiz_archive"}
 OWNER_OK = one_of(200, 302, 400, 405)
 
 
@@ -374,8 +376,9 @@ def teach_checks(route: Route) -> dict[str, Check]:
     if params == ["quiz_id"]:
         mine = route.key in TEACHABLE
         refused = one_of(404, 405)
+        curator = refused if route.key in OWNED_ONLY else OWNER_OK
         course = row(LOGIN, 403, 403, OWNER_OK if mine else refused, OWNER_OK if mine else refused,
-                     refused if grading else 403, OWNER_OK, OWNER_OK)  # fmt: skip
+                     refused if grading else 403, curator, curator)  # fmt: skip
         checks["course quiz"] = Check(
             get=course, post=course, kwargs=lambda w: {"quiz_id": w.course_quiz.pk}
         )

@@ -22,6 +22,8 @@ MATRIX = {
     "quiz_edit": ("get", None, 200, True),
     "quiz_settings": ("get", None, 200, True),
     "quiz_copy": ("post", {}, 302, True),
+    "quiz_delete": ("post", {"confirm": "yes"}, 302, True),
+    "quiz_archive": ("post", {}, 302, True),
     "quiz_preview": ("get", None, 200, True),
     "quiz_import": ("get", None, 200, True),
     "quiz_export": ("get", None, 200, True),

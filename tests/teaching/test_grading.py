@@ -1,9 +1,14 @@
 """Essay grading: the queue, a score and a comment, and what the student then sees."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
+from apps.core.roles import Role
 from apps.quizzes import grades
+from apps.quizzes import services as quiz_services
+from tests.conftest import make_user
 from tests.teaching.conftest import HX, answered, client_for, make_class, quiz_from_gift
 
 pytestmark = pytest.mark.django_db
@@ -74,3 +79,36 @@ def test_the_queue_narrows_to_a_quiz_or_a_class(ingrid, bob, essay):
 def test_another_instructor_sees_nothing_to_grade(ivan, essay):
     page = client_for(ivan).get(reverse("teach:grading")).content.decode()
     assert "Nothing is waiting to be graded." in page
+
+
+def test_the_queue_is_filtered_by_quiz_class_and_state_from_its_form(ingrid, alice, bob):
+    first = quiz_from_gift(slug="first", owner=ingrid)
+    second = quiz_from_gift(slug="second", owner=ingrid)
+    seminar = make_class(ingrid, "Seminar", students=[alice], quizzes=[first, second])
+    make_class(ingrid, "Lecture", students=[bob], quizzes=[first])
+    essays = {
+        (student.username, quiz.slug): answered(
+            quiz, student, {"essay": f"By {student.username} on {quiz.slug}."}
+        ).responses.get(question__kind="essay")
+        for student, quiz in ((alice, first), (alice, second), (bob, first))
+    }
+    quiz_services.grade_essay(essays["alice", "second"], ingrid, 1.0, "")
+    client = client_for(ingrid)
+
+    def listed(**query):
+        page = client.get(reverse("teach:grading"), query).content.decode()
+        return sorted(re.findall(r"By (\w+) on (\w+)\.", page)), page
+
+    found, page = listed()
+    assert found == [("alice", "first"), ("bob", "first")]
+    assert '<select name="quiz"' in page and '<select name="class"' in page
+    assert listed(quiz=first.pk, **{"class": seminar.pk})[0] == [("alice", "first")]
+    assert listed(show="all", **{"class": seminar.pk})[0] == [
+        ("alice", "first"),
+        ("alice", "second"),
+    ]
+    # Another instructor's quiz is not a choice: the form says so and lists nothing.
+    other = quiz_from_gift(slug="other", owner=make_user("olga", Role.INSTRUCTOR))
+    found, page = listed(quiz=other.pk)
+    assert found == [] and "Select a valid choice" in page
+    assert listed(quiz="not-a-number")[0] == []

@@ -39,6 +39,11 @@ def class_create(request: HttpRequest) -> HttpResponse:
     return render(request, "teach/class_new.html", {"form": form})
 
 
+def _assignable(request: HttpRequest):
+    """The quizzes the user may assign: those they teach, archived ones aside."""
+    return Quiz.objects.teachable_by(request.user).filter(archived_at__isnull=True)
+
+
 def _class_context(request: HttpRequest, klass: Class, **extra) -> dict:
     context = {
         "klass": klass,
@@ -46,9 +51,7 @@ def _class_context(request: HttpRequest, klass: Class, **extra) -> dict:
         "code_valid": klass.code_is_valid(timezone.now()),
         "members": klass.memberships.select_related("student").order_by("student__username"),
         "assignments": klass.assignments.select_related("quiz"),
-        "assignment_form": AssignmentForm(
-            quizzes=Quiz.objects.teachable_by(request.user), klass=klass
-        ),
+        "assignment_form": AssignmentForm(quizzes=_assignable(request), klass=klass),
         "code_form": JoinCodeForm(),
         "status": "",
         **teachers_context(request, klass),
@@ -120,9 +123,7 @@ def member_remove(request: HttpRequest, class_id: int, membership_id: int) -> Ht
 @require_POST
 def assignment_create(request: HttpRequest, class_id: int) -> HttpResponse:
     klass = get_class_for_user(request, class_id)
-    form = AssignmentForm(
-        request.POST, quizzes=Quiz.objects.teachable_by(request.user), klass=klass
-    )
+    form = AssignmentForm(request.POST, quizzes=_assignable(request), klass=klass)
     if not form.is_valid():
         return _class_page(request, klass, "assignments", assignment_form=form)
     assignment = class_services.assign(klass, form.save(commit=False))

@@ -4,13 +4,14 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.classes.models import Class
-from apps.quizzes.models import Response
+from apps.quizzes.models import Question, Response
 from apps.teaching.forms import (
     EssayGradeForm,
+    GradingFilterForm,
     RubricGradeForm,
 )
 from apps.teaching.views.access import (
@@ -20,6 +21,8 @@ from apps.teaching.views.access import (
     quizzes_to_grade,
     template_for,
 )
+
+Kind = Question.Kind
 
 
 @dataclass
@@ -52,28 +55,35 @@ def _essay_item(response: Response, data=None, saved: bool = False) -> EssayItem
 @grader_required
 @require_GET
 def grading_queue(request: HttpRequest) -> HttpResponse:
-    """Essay answers waiting for a grade, oldest first (?quiz=ID, ?class=ID narrow it;
-    ?show=all includes the graded ones, to change a grade)."""
+    """Essay answers waiting for a grade, oldest first; the filter form narrows them to a
+    quiz (?quiz=ID) or a class (?class=ID), or lists the graded ones too (?show=all), to
+    change a grade. A quiz or class the user does not grade is a form error."""
     responses = (
         essays_to_grade(request)
         .select_related("attempt__user", "attempt__quiz", "question")
         .prefetch_related(*ESSAY_RELATED)
     )
-    show_all = request.GET.get("show") == "all"
+    quizzes = quizzes_to_grade(request).filter(questions__kind=Kind.ESSAY).distinct()
+    form = GradingFilterForm(
+        request.GET, quizzes=quizzes, classes=Class.objects.graded_by(request.user)
+    )
+    quiz = klass = None
+    show_all = False
+    if not form.is_valid():
+        responses = responses.none()
+    else:
+        quiz, klass = form.cleaned_data["quiz"], form.cleaned_data["class"]
+        show_all = form.cleaned_data["show"] == "all"
     if not show_all:
         responses = responses.filter(fraction__isnull=True)
-    quizzes = quizzes_to_grade(request)
-    classes = Class.objects.graded_by(request.user)
-    quiz = klass = None
-    if request.GET.get("quiz", "").isdecimal():
-        quiz = get_object_or_404(quizzes, pk=request.GET["quiz"])
+    if quiz is not None:
         responses = responses.filter(attempt__quiz=quiz)
-    if request.GET.get("class", "").isdecimal():
-        klass = get_object_or_404(classes, pk=request.GET["class"])
+    if klass is not None:
         responses = responses.filter(attempt__user__class_memberships__klass=klass)
     responses = responses.order_by("attempt__submitted_at", "pk")
     context = {
         "items": [_essay_item(r) for r in responses],
+        "filter_form": form,
         "quiz": quiz,
         "klass": klass,
         "show_all": show_all,

@@ -63,6 +63,8 @@ def _questions_context(quiz: Quiz, **extra) -> dict:
     questions = list(quiz.questions.current().annotate(in_use=in_use).prefetch_related("choices"))
     context = {
         "quiz": quiz,
+        # Deleted when nobody has attempted it, otherwise archived (quizzes.quiz_delete).
+        "has_attempts": quiz.attempts.exists(),
         "questions": questions,
         "lint": quiz_warnings([item_from_question(q) for q in questions]),
         "new_question_form": NewQuestionForm(),

@@ -2,8 +2,9 @@
 
 from django.contrib import messages
 from django.db.models import Count, Exists, OuterRef, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.classes.models import Class
@@ -14,6 +15,8 @@ from apps.teaching.forms import (
     QuizSettingsForm,
 )
 from apps.teaching.views.access import (
+    confirm_page,
+    confirmed,
     essays_to_grade,
     get_quiz_to_edit,
     get_quiz_to_teach,
@@ -36,6 +39,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     }
     editable = Quiz.objects.editable_by(user)
     own = editable.select_related("owner").annotate(**counts).order_by("title")
+    archived = own.filter(archived_at__isnull=False)
+    own = own.filter(archived_at__isnull=True)
     course = (
         Quiz.objects.teachable_by(user)
         .for_course()
@@ -56,6 +61,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context = {
         "can_author": may(user, Action.TEACH) or may(user, Action.CURATE),
         "quizzes": own,
+        "archived_quizzes": archived,
         "course_quizzes": course,
         "classes": classes,
         "essays_waiting": essays_to_grade(request).filter(fraction__isnull=True).count(),
@@ -84,6 +90,67 @@ def quiz_settings(request: HttpRequest, quiz_id: int) -> HttpResponse:
         messages.success(request, "Settings saved.")
         return redirect("teach:quiz_edit", quiz.pk)
     return render(request, "teach/quiz_settings.html", {"form": form, "quiz": quiz})
+
+
+def _get_own_quiz(request: HttpRequest, quiz_id: int) -> Quiz:
+    """A quiz the user may delete or archive: an editable one that is not a course quiz
+    (those live in content/, and load_content would bring them back)."""
+    quiz = get_quiz_to_edit(request, quiz_id)
+    if quiz.owner_id is None:
+        raise Http404("A course quiz is changed in content/")
+    return quiz
+
+
+@teacher_required
+@require_POST
+def quiz_delete(request: HttpRequest, quiz_id: int) -> HttpResponse:
+    """Delete a quiz without attempts; one with attempts is to be archived instead."""
+    quiz = _get_own_quiz(request, quiz_id)
+    back = reverse("teach:quiz_edit", args=[quiz.pk])
+    if quiz.attempts.exists():
+        messages.error(
+            request,
+            f"“{quiz.title}” has attempts, so it cannot be deleted: archive it instead, "
+            "which keeps its grades.",
+        )
+        return redirect(back)
+    if not confirmed(request):
+        return confirm_page(
+            request,
+            title=f"Delete “{quiz.title}”",
+            consequence=(
+                f"“{quiz.title}”, its questions and its assignments to classes will be "
+                "deleted. Nobody has attempted it, so no grade is lost. This cannot be undone."
+            ),
+            button="Yes, delete",
+            parent=(quiz.title, back),
+            cancel_url=back,
+        )
+    try:
+        services.delete_quiz(quiz)
+    except services.QuizInUse:
+        messages.error(request, f"A student has just started “{quiz.title}”: archive it instead.")
+        return redirect(back)
+    messages.success(request, f"Deleted “{quiz.title}”.")
+    return redirect("teach:dashboard")
+
+
+@teacher_required
+@require_POST
+def quiz_archive(request: HttpRequest, quiz_id: int) -> HttpResponse:
+    """Archive (archive=yes) or bring back (archive=no) a quiz: archived, students no
+    longer see it or its assignments, and it leaves the lists; attempts and grades stay."""
+    quiz = _get_own_quiz(request, quiz_id)
+    archived = request.POST.get("archive") != "no"
+    services.archive_quiz(quiz, archived)
+    if archived:
+        messages.success(
+            request,
+            f"Archived “{quiz.title}”: students no longer see it; its grades are kept.",
+        )
+    else:
+        messages.success(request, f"“{quiz.title}” is back: students see it as before.")
+    return redirect("teach:quiz_edit", quiz.pk)
 
 
 @teacher_required
