@@ -59,6 +59,12 @@ class Class(models.Model):
         null=True, blank=True, help_text="Empty: the code works until you replace it."
     )
     created = models.DateTimeField(default=timezone.now)
+    archived_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set: the code no longer works and students no longer see its quizzes; "
+        "its gradebook stays.",
+    )
 
     objects = ClassQuerySet.as_manager()
 
@@ -124,10 +130,10 @@ class Teacher(models.Model):
 
 class AssignmentQuerySet(models.QuerySet):
     def for_student(self, user):
-        """The assignments of every class `user` belongs to."""
+        """The assignments of every class `user` belongs to, archived classes aside."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(klass__memberships__student=user)
+        return self.filter(klass__memberships__student=user, klass__archived_at__isnull=True)
 
 
 class Assignment(models.Model):

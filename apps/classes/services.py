@@ -97,6 +97,8 @@ def _class_for_code(code: str, now) -> Class:
             f"No class has the code “{code.strip()}”. Check it with your instructor: codes "
             "have 8 letters and digits."
         )
+    if klass.archived_at is not None:
+        raise JoinError(f"{klass.name} has ended: its code no longer works.")
     if not klass.code_is_valid(now):
         raise JoinError(
             f"The code for {klass.name} expired on {when(klass.code_expires_at)}. "
@@ -117,6 +119,21 @@ def join_class(student, klass: Class, now=None) -> tuple[Membership, bool]:
     except IntegrityError:
         # A double click joined in the other request.
         return Membership.objects.get(klass=klass, student=student), False
+
+
+def rename_class(klass: Class, name: str) -> Class:
+    klass.name = name
+    klass.save(update_fields=["name"])
+    return klass
+
+
+def archive_class(klass: Class, archived: bool, now=None) -> Class:
+    """Archive a class that has ended (its code stops working, its students no longer see
+    its assignments, it leaves the instructor's list) or bring it back; its roster,
+    assignments and gradebook are kept either way."""
+    klass.archived_at = (now or timezone.now()) if archived else None
+    klass.save(update_fields=["archived_at"])
+    return klass
 
 
 def leave_roster(membership: Membership) -> None:

@@ -685,6 +685,13 @@ class ClassForm(Unsuffixed, forms.ModelForm):
         labels = {"name": "Class name", "code_expires_at": f"Join code expires ({ZONE})"}
 
 
+class ClassRenameForm(Unsuffixed, forms.ModelForm):
+    class Meta:
+        model = Class
+        fields = ["name"]
+        labels = {"name": "New name"}
+
+
 class JoinCodeForm(Unsuffixed, forms.Form):
     code_expires_at = forms.DateTimeField(
         label=f"New code expires ({ZONE})",

@@ -67,6 +67,8 @@ urlpatterns = [
     path("classes/new/", classes.class_create, name="class_create"),
     path("classes/<int:class_id>/", classes.class_detail, name="class_detail"),
     path("classes/<int:class_id>/code/", classes.class_code, name="class_code"),
+    path("classes/<int:class_id>/rename/", classes.class_rename, name="class_rename"),
+    path("classes/<int:class_id>/archive/", classes.class_archive, name="class_archive"),
     path(
         "classes/<int:class_id>/members/<int:membership_id>/remove/",
         classes.member_remove,

@@ -40,6 +40,8 @@ MATRIX = {
     "class_create": ("get", None, 200, False),
     "class_detail": ("get", None, 200, True),
     "class_code": ("post", {}, 302, True),
+    "class_rename": ("post", {"name": "Renamed"}, 302, True),
+    "class_archive": ("post", {"archive": "yes", "confirm": "yes"}, 302, True),
     "member_remove": ("post", {"confirm": "yes"}, 302, True),
     "assignment_create": ("post", {}, 200, True),  # empty form: shown again with errors
     "assignment_edit": ("get", None, 200, True),

@@ -13,6 +13,7 @@ from apps.quizzes.models import Quiz
 from apps.teaching.forms import (
     AssignmentForm,
     ClassForm,
+    ClassRenameForm,
     JoinCodeForm,
     TeacherForm,
 )
@@ -53,6 +54,7 @@ def _class_context(request: HttpRequest, klass: Class, **extra) -> dict:
         "assignments": klass.assignments.select_related("quiz"),
         "assignment_form": AssignmentForm(quizzes=_assignable(request), klass=klass),
         "code_form": JoinCodeForm(),
+        "rename_form": ClassRenameForm(instance=klass),
         "status": "",
         **teachers_context(request, klass),
     }
@@ -92,6 +94,47 @@ def class_code(request: HttpRequest, class_id: int) -> HttpResponse:
     class_services.replace_code(klass, form.cleaned_data["code_expires_at"])
     status = f"New code {klass.join_code}: the old one no longer works."
     return _class_changed(request, klass, "join-code", status)
+
+
+@teacher_required
+@require_POST
+def class_rename(request: HttpRequest, class_id: int) -> HttpResponse:
+    klass = get_class_for_user(request, class_id)
+    old_name = klass.name
+    form = ClassRenameForm(request.POST, instance=Class.objects.get(pk=klass.pk))
+    if not form.is_valid():
+        return _class_page(request, klass, "class-name", rename_form=form)
+    class_services.rename_class(klass, form.cleaned_data["name"])
+    status = f"Renamed “{old_name}” to “{klass.name}”."
+    return _class_changed(request, klass, "class-name", status)
+
+
+@teacher_required
+@require_POST
+def class_archive(request: HttpRequest, class_id: int) -> HttpResponse:
+    """Archive a class that has ended (archive=yes) or bring it back (archive=no)."""
+    klass = get_class_for_user(request, class_id)
+    archived = request.POST.get("archive") != "no"
+    if archived and not confirmed(request):
+        return confirm_page(
+            request,
+            title=f"Archive {klass.name}",
+            consequence=(
+                f"{klass.name} will leave your list of classes, its join code will stop "
+                "working, and its students will no longer see its assigned quizzes. Its "
+                "roster, assignments, attempts and gradebook are kept, and you can bring "
+                "it back."
+            ),
+            button="Yes, archive",
+            parent=(klass.name, klass.get_absolute_url()),
+            cancel_url=klass.get_absolute_url(),
+        )
+    class_services.archive_class(klass, archived)
+    if archived:
+        messages.success(request, f"Archived {klass.name}: its gradebook stays here.")
+    else:
+        messages.success(request, f"{klass.name} is back: its code works again.")
+    return redirect(klass)
 
 
 @teacher_required

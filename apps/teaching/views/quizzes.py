@@ -58,8 +58,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             runs=Exists(runs),
         )
     )
+    archived_classes = [k for k in classes if k.archived_at is not None]
+    classes = [k for k in classes if k.archived_at is None]
     context = {
         "can_author": may(user, Action.TEACH) or may(user, Action.CURATE),
+        "archived_classes": archived_classes,
         "quizzes": own,
         "archived_quizzes": archived,
         "course_quizzes": course,
