@@ -55,17 +55,17 @@ class QuizQuerySet(PublishableQuerySet):
         An archived quiz is hidden from all but curators (its attempts stay reviewable)."""
         if may(user, Action.CURATE):
             return self
-        self = self.filter(archived_at__isnull=True)
+        live = self.filter(archived_at__isnull=True)
         course = Q(status=Status.PUBLISHED, owner__isnull=True)
         if not user.is_authenticated:
-            return self.filter(course)
+            return live.filter(course)
         assigned = Q(
             status=Status.PUBLISHED,
             # The classes app builds on this one: its assignments are reached through
             # their relation to the quiz, never by importing them.
             pk__in=Quiz.objects.filter(assignments__klass__memberships__student=user).values("pk"),
         )
-        return self.filter(course | assigned | Q(owner=user))
+        return live.filter(course | assigned | Q(owner=user))
 
     def for_course(self):
         """The quizzes that live in content/ (instructors' own quizzes have an owner)."""
