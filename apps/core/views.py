@@ -16,9 +16,10 @@ from apps.core.forms import SignUpForm, ThrottledPasswordResetForm
 
 def _next_page(request: HttpRequest) -> str:
     """Where a sign-up was heading (?next=, as the log-in page passes it on), when it is a
-    page of this site; empty otherwise, so no link can send a new account elsewhere."""
+    page of this site (a path); empty otherwise, so no link can send a new account
+    elsewhere, and `redirect()` never mistakes the value for a view name."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    safe = url_has_allowed_host_and_scheme(
+    safe = target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
     return target if safe else ""
