@@ -4,9 +4,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from apps.quizzes.gift import GiftSyntaxError, parse_gift
-from apps.quizzes.loading import question_from_gift, sync_questions
+from apps.quizzes.loading import sync_questions
+from apps.quizzes.management.commands.import_questions import append_to_quiz
 from apps.quizzes.models import Quiz
-from apps.quizzes.services import save_question
 
 
 class Command(BaseCommand):
@@ -30,18 +30,16 @@ class Command(BaseCommand):
             raise CommandError(f"Nothing was imported. {file}:{exc.line}: {exc.message}") from exc
         for warning in result.warnings:
             self.stderr.write(f"{file}: warning: {warning}")
-        try:
-            with transaction.atomic():
-                target, created = Quiz.objects.get_or_create(
-                    slug=quiz, defaults={"title": quiz.replace("-", " ").capitalize()}
-                )
-                if replace:
+        if not replace:
+            target, created = append_to_quiz(quiz, result.questions, file)
+        else:
+            try:
+                with transaction.atomic():
+                    target, created = Quiz.objects.get_or_create(
+                        slug=quiz, defaults={"title": quiz.replace("-", " ").capitalize()}
+                    )
                     sync_questions(target, result.questions, file)
-                else:
-                    start = target.questions.current().count()
-                    for offset, gift in enumerate(result.questions, start=1):
-                        save_question(*question_from_gift(gift, target, start + offset))
-        except ValueError as exc:
-            raise CommandError(f"Nothing was imported. {exc}") from exc
+            except ValueError as exc:
+                raise CommandError(f"Nothing was imported. {exc}") from exc
         action = "Created draft quiz" if created else "Updated quiz"
         self.stdout.write(f"{action} '{target.slug}': {len(result.questions)} questions imported.")

@@ -39,24 +39,31 @@ class Command(BaseCommand):
             raise CommandError(f"Nothing was imported. {file} holds no questions.")
         for warning in result.warnings:
             self.stderr.write(f"{file}: warning: {warning}")
-        with transaction.atomic():
-            target, created = Quiz.objects.get_or_create(
-                slug=quiz, defaults={"title": quiz.replace("-", " ").capitalize()}
-            )
-            start = target.questions.current().count()
-            for offset, gift in enumerate(result.questions, start=1):
-                try:
-                    question, choices = question_from_gift(gift, target, start + offset)
-                    question.full_clean(exclude=["quiz", "previous"])
-                except (ValueError, ValidationError) as exc:
-                    name = f"question {gift.title!r}" if gift.title else f"question {offset}"
-                    reason = "; ".join(getattr(exc, "messages", [str(exc)]))
-                    raise CommandError(
-                        f"Nothing was imported. {file}:{gift.line}: {name}: {reason}"
-                    ) from exc
-                save_question(question, choices)
+        target, created = append_to_quiz(quiz, result.questions, file)
         action = "Created draft quiz" if created else "Updated quiz"
         self.stdout.write(
             f"{action} '{target.slug}': {len(result.questions)} questions imported from "
             f"{FORMAT_NAMES[format_of(text)]}."
         )
+
+
+def append_to_quiz(slug: str, questions: list, file: Path) -> tuple[Quiz, bool]:
+    """Add parsed questions after a quiz's current ones, creating the quiz as a draft when
+    the slug is new; all or nothing, with an error naming the file, line and question."""
+    with transaction.atomic():
+        target, created = Quiz.objects.get_or_create(
+            slug=slug, defaults={"title": slug.replace("-", " ").capitalize()}
+        )
+        start = target.questions.current().count()
+        for offset, gift in enumerate(questions, start=1):
+            try:
+                question, choices = question_from_gift(gift, target, start + offset)
+                question.full_clean(exclude=["quiz", "previous"])
+            except (ValueError, ValidationError) as exc:
+                name = f"question {gift.title!r}" if gift.title else f"question {offset}"
+                reason = "; ".join(getattr(exc, "messages", [str(exc)]))
+                raise CommandError(
+                    f"Nothing was imported. {file}:{gift.line}: {name}: {reason}"
+                ) from exc
+            save_question(question, choices)
+    return target, created
