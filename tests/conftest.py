@@ -68,6 +68,21 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.skip(reason="needs PostgreSQL; running on SQLite"))
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """The test database does not wait for its commits to reach the disk: a crash of the
+    machine would lose the last few, which a test database never needs back. Every live
+    server, flush and transactional test commits, and waiting for the disk was part of
+    each one. (What the application does is unchanged; the servers the suite starts as
+    subprocesses keep PostgreSQL's default.)"""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("postgresql"):
+        options = database.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
+
+
 @pytest.fixture(autouse=True, scope="session")
 def fast_password_hashing():
     """MD5 for the whole suite: the personas sign in often, and the real hasher is slow on

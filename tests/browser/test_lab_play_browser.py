@@ -24,7 +24,7 @@ axe_source = test_axe.axe_source  # the crawl's fixture: axe-core's source, or a
 def no_violations(page, axe_source):
     for scheme in ("light", "dark"):
         page.emulate_media(color_scheme=scheme)
-        assert test_axe.violations_on(page, axe_source) == [], f"{scheme} {page.url}"
+        assert test_axe.violations_on(page, axe_source, scheme) == [], f"{scheme} {page.url}"
 
 
 def predict(page, base_url):

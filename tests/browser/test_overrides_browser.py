@@ -41,7 +41,7 @@ def test_an_instructor_gives_one_student_an_extra_attempt(
     for scheme in ("light", "dark"):
         page.emulate_media(color_scheme=scheme)
         page.evaluate(SETTLE)
-        assert violations_on(page, axe_source) == [], scheme
+        assert violations_on(page, axe_source, scheme) == [], scheme
 
     page.goto(f"/teach/classes/{klass.pk}/gradebook/")
     row = page.get_by_role("row", name="alice")

@@ -46,7 +46,7 @@ def test_an_instructor_previews_a_regrade_then_confirms_it(
     for scheme in ("light", "dark"):
         page.emulate_media(color_scheme=scheme)
         page.evaluate(SETTLE)
-        assert violations_on(page, axe_source) == [], scheme
+        assert violations_on(page, axe_source, scheme) == [], scheme
 
     page.get_by_role("button", name="Regrade 2 attempts").click()
     expect(page.get_by_text("Regraded 2 attempts: 2 changed marks.")).to_be_visible()

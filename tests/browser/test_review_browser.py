@@ -53,7 +53,7 @@ def test_a_session_with_the_keyboard(live_server, browser, student, axe_source):
     assert fits_the_screen(page)
     for scheme in ("light", "dark"):
         page.emulate_media(color_scheme=scheme)
-        assert violations_on(page, axe_source) == [], scheme
+        assert violations_on(page, axe_source, scheme) == [], scheme
 
     page.keyboard.press("3")
     expect(page.locator("#card-front")).not_to_have_text(first)
