@@ -34,6 +34,15 @@ def add_question(page, kind: str) -> None:
     expect(page.get_by_role("heading", name=re.compile("New question"))).to_be_focused()
 
 
+def htmx_settled(page) -> None:
+    """Wait for htmx to finish a swap: it wires up the new content while settling (20 ms
+    after the swap), and a key pressed on a new button before then posts its form without
+    htmx, as if JavaScript were off."""
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    )
+
+
 def save_question(page, number: int) -> None:
     page.get_by_role("button", name="Save question").click()
     expect(page.locator("#question-status")).to_have_text(f"Saved question {number}.")
@@ -80,6 +89,7 @@ def test_an_instructor_teaches_a_class_from_first_question_to_the_csv(
     page.get_by_role("link", name="Cancel").click()
     expect(page.locator("#question-editor")).to_be_hidden()
     expect(page.locator(".question-row")).to_have_count(3)
+    htmx_settled(page)
 
     # Keyboard reordering: focus stays on the button, so Enter can be pressed again.
     move_down = page.get_by_role("button", name="Move down question 1")
