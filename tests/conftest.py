@@ -83,13 +83,18 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
         options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
 
 
+KEPT_BY_FLUSH = {"django_content_type", "auth_permission"}
+
+
 @pytest.fixture(autouse=True, scope="session")
 def flush_by_delete():
     """After each transactional test (live servers, browsers) Django empties every table.
     On PostgreSQL it does so with one TRUNCATE of all 80 tables, which makes new files for
     each table and index: about a second each time. The test tables hold a few hundred
     rows, and DELETE empties them in some 50 ms. Django's foreign keys are checked at
-    commit on PostgreSQL, and a flush runs in one transaction, so the order is free."""
+    commit on PostgreSQL, and a flush runs in one transaction, so the order is free.
+    Content types and permissions stay: the flush's post_migrate signal would only make
+    the same rows again, one app at a time."""
     from django.db.backends.postgresql.operations import DatabaseOperations
 
     truncate = DatabaseOperations.sql_flush
@@ -99,7 +104,11 @@ def flush_by_delete():
             return truncate(
                 self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
             )
-        return [f"{style.SQL_KEYWORD('DELETE FROM')} {self.quote_name(t)};" for t in tables]
+        return [
+            f"{style.SQL_KEYWORD('DELETE FROM')} {self.quote_name(t)};"
+            for t in tables
+            if t not in KEPT_BY_FLUSH
+        ]
 
     DatabaseOperations.sql_flush = sql_flush
     yield

@@ -1,5 +1,6 @@
 """Who may do what. Views and templates ask `may()`; nothing else checks roles."""
 
+from django.apps import apps
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
@@ -57,9 +58,12 @@ def sync_role_groups() -> None:
 
 
 def sync_role_groups_after_migrate(sender, **kwargs) -> None:
-    # post_migrate fires once per app; permissions of later apps exist only by the last call,
-    # so syncing every time keeps the groups complete whatever the app order.
-    sync_role_groups()
+    # post_migrate is sent once per app with models, in the registry's order, each app's
+    # permissions made as it goes: by the last app's signal every permission exists, so
+    # the groups are synced then, once (not once per app: 16 times the same queries).
+    last = [config for config in apps.get_app_configs() if config.models_module is not None][-1]
+    if sender is last:
+        sync_role_groups()
 
 
 @transaction.atomic
