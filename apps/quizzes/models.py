@@ -732,12 +732,18 @@ class Response(models.Model):
     @cached_property
     def rubric(self) -> list[tuple["RubricCriterion", "RubricLevel | None"]]:
         """Each criterion of the question's rubric with the level picked for this answer
-        (None where none is yet); empty for a question without a rubric."""
+        (None where none is); empty for a question without a rubric."""
         picked = {mark.criterion_id: mark.level_id for mark in self.rubric_marks.all()}
         return [
             (c, next((lv for lv in c.level_list if lv.pk == picked.get(c.pk)), None))
             for c in self.question.criteria.all()
         ]
+
+    @property
+    def graded_by_rubric(self) -> bool:
+        """Whether the rubric's levels produced this answer's mark: a grade typed or set
+        by hand replaces them (services.grade_essay, override_mark)."""
+        return any(level is not None for _, level in self.rubric)
 
 
 class LessonCheck(models.Model):
@@ -968,6 +974,9 @@ class MarkOverride(models.Model):
     old_score = models.FloatField(null=True)
     new_score = models.FloatField()
     reason = models.TextField()
+    replaced_rubric = models.TextField(
+        blank=True, help_text="The rubric levels this mark replaced, in words (empty: none)."
+    )
 
     class Meta:
         ordering = ["-changed_at", "-pk"]

@@ -297,7 +297,22 @@ def _announce_answers(attempt: Attempt, responses: list[Response]) -> None:
 
 def grade_essay(response: Response, grader, fraction: float, comment: str = "", now=None):
     """Record an instructor's grade and comment for one essay answer; the attempt's score
-    is summed again."""
+    is summed again. A typed grade replaces any levels a rubric picked before: they no
+    longer produce the mark."""
+    return _record_essay_grade(response, grader, fraction, comment, now, levels=[])
+
+
+def grade_essay_with_rubric(response: Response, grader, levels: list, comment: str = "", now=None):
+    """Grade an essay answer by its rubric: one level per criterion, in the rubric's
+    order; the points follow from the levels (rubric_fraction), never typed."""
+    criteria = list(response.question.criteria.prefetch_related("levels"))
+    if [level.criterion_id for level in levels] != [c.pk for c in criteria]:
+        raise ValueError("pick one level for each criterion of the rubric")
+    fraction = rubric_fraction(criteria, levels)
+    return _record_essay_grade(response, grader, fraction, comment, now, levels=levels)
+
+
+def _record_essay_grade(response: Response, grader, fraction, comment, now, levels):
     if not 0 <= fraction <= 1:
         raise ValueError("an essay's grade is a fraction between 0 and 1")
     now = now or timezone.now()
@@ -305,6 +320,7 @@ def grade_essay(response: Response, grader, fraction: float, comment: str = "", 
         attempt = _lock(response.attempt)
         if attempt.state != Attempt.State.SUBMITTED:
             raise QuizError("Only submitted attempts are graded.")
+        _replace_rubric_marks(response, levels)
         response.fraction = fraction
         response.score = round(fraction * response.question.max_points, 4)
         response.comment = comment
@@ -317,19 +333,18 @@ def grade_essay(response: Response, grader, fraction: float, comment: str = "", 
     return response
 
 
-def grade_essay_with_rubric(response: Response, grader, levels: list, comment: str = "", now=None):
-    """Grade an essay answer by its rubric: one level per criterion, in the rubric's
-    order; the points follow from the levels (rubric_fraction), never typed."""
-    criteria = list(response.question.criteria.prefetch_related("levels"))
-    if [level.criterion_id for level in levels] != [c.pk for c in criteria]:
-        raise ValueError("pick one level for each criterion of the rubric")
-    with transaction.atomic():
-        RubricMark.objects.filter(response=response).delete()
-        RubricMark.objects.bulk_create(
-            RubricMark(response=response, criterion_id=level.criterion_id, level=level)
-            for level in levels
-        )
-        return grade_essay(response, grader, rubric_fraction(criteria, levels), comment, now)
+def _replace_rubric_marks(response: Response, levels: list) -> str:
+    """Put `levels` in place of the rubric levels picked for the answer (none: the mark
+    no longer comes from the rubric). Returns the levels replaced, in words."""
+    old = RubricMark.objects.filter(response=response).select_related("criterion", "level")
+    replaced = "; ".join(f"{mark.criterion.title}: {mark.level.title}" for mark in old)
+    old.delete()
+    RubricMark.objects.bulk_create(
+        RubricMark(response=response, criterion_id=level.criterion_id, level=level)
+        for level in levels
+    )
+    response.__dict__.pop("rubric", None)
+    return replaced
 
 
 class RubricLocked(QuizError):
@@ -630,7 +645,9 @@ def withhold_results(quiz: Quiz) -> Quiz:
 
 def override_mark(response: Response, by, score: float, reason: str, now=None) -> MarkOverride:
     """Set one answer's mark by hand, with a reason, logged: the attempt's total is summed
-    again and announced (so LMS grades follow), and no regrade replaces the mark later."""
+    again and announced (so LMS grades follow), and no regrade replaces the mark later.
+    Rubric levels picked for the answer are cleared (they no longer produce the mark) and
+    the log names them."""
     question = response.question
     if not question.is_scored or not 0 <= score <= question.max_points:
         raise ValueError("a mark is between 0 and the question's points")
@@ -647,6 +664,7 @@ def override_mark(response: Response, by, score: float, reason: str, now=None) -
             old_score=response.score,
             new_score=score,
             reason=reason,
+            replaced_rubric=_replace_rubric_marks(response, []),
         )
         response.fraction = score / question.max_points if question.max_points else 0.0
         response.score = score

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from apps.quizzes import services
-from apps.quizzes.models import Question, RubricCriterion, RubricLevel, rubric_fraction
+from apps.quizzes.models import Question, Response, RubricCriterion, RubricLevel, rubric_fraction
 from tests.conftest import make_user
 from tests.teaching.conftest import HX, answered, client_for, make_class, quiz_from_gift
 
@@ -248,3 +248,41 @@ def test_the_student_sees_the_rubric_feedback_once_feedback_is_shown(ingrid, ali
     assert "level-picked" not in page
     # Another student sees nothing of it.
     assert client_for(make_user("bea")).get(url).status_code == 404
+
+
+def test_a_mark_set_by_hand_replaces_the_rubric_levels_and_the_log_keeps_them(
+    ingrid, alice, quiz, answer
+):
+    picked = [answer.question.criteria.get(title=t).levels.get(title=lv) for t, lv in
+              (("Argument", "Partial"), ("Evidence", "Strong"))]  # fmt: skip
+    services.grade_essay_with_rubric(answer, ingrid, picked, "Good.")
+    teacher = client_for(ingrid)
+    attempt_url = reverse("teach:attempt_detail", args=[answer.attempt_id])
+    assert "level-picked" in teacher.get(attempt_url).content.decode()
+    data = {"response": answer.pk, "action": "mark",
+            f"r{answer.pk}-mark-score": "3", f"r{answer.pk}-mark-reason": "Better than rated."}  # fmt: skip
+    assert teacher.post(attempt_url, data).status_code == 302
+    answer.refresh_from_db()
+    assert (answer.score, answer.fraction) == (3, 1.0)
+    # The levels no longer produced the mark, so neither page shows them as if they did.
+    assert not answer.rubric_marks.exists()
+    review = client_for(alice).get(reverse("quizzes:review", args=[answer.attempt_id]))
+    assert "level-picked" not in review.content.decode()
+    assert "Rubric</caption>" not in review.content.decode()
+    page = teacher.get(attempt_url).content.decode()
+    assert "level-picked" not in page
+    history = page.split('id="history-heading"')[1]
+    assert "marked 2 → 3 / 3. Reason: Better than rated." in history
+    assert "It replaced the rubric's levels: Argument: Partial; Evidence: Strong." in history
+    # Nothing depends on the rubric any more; grading by it again brings the levels back.
+    services.grade_essay_with_rubric(answer, ingrid, picked)
+    answer.refresh_from_db()
+    assert (answer.score, answer.rubric_marks.count()) == (2, 2)
+
+
+def test_a_typed_grade_also_clears_levels_a_rubric_picked_before(ingrid, answer):
+    picked = [c.levels.last() for c in answer.question.criteria.all()]
+    services.grade_essay_with_rubric(answer, ingrid, picked)
+    services.grade_essay(answer, ingrid, 0.5)
+    assert not answer.rubric_marks.exists()
+    assert Response.objects.get(pk=answer.pk).score == 1.5
