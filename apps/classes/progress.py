@@ -10,6 +10,7 @@ from django.db.models import OuterRef, Subquery
 from apps.classes.models import Assignment, Override
 from apps.core.publishing import Status as Publication
 from apps.quizzes.grades import EMPTY, Summary, summaries
+from apps.quizzes.models import scores_shown
 
 
 class Status(StrEnum):
@@ -81,6 +82,7 @@ def assigned_quizzes(user, now) -> list[AssignedQuiz]:
         .order_by("due_at", "pk")
     )
     found = summaries([user.pk], {a.quiz_id for a in assignments})
+    shown = scores_shown([a.quiz for a in assignments], user, now)
     items = []
     for assignment in assignments:
         quiz = assignment.quiz
@@ -93,7 +95,7 @@ def assigned_quizzes(user, now) -> list[AssignedQuiz]:
             AssignedQuiz(
                 assignment=assignment,
                 status=status_of(assignment, summary, now, override),
-                grade=summary.kept_grade(quiz) if quiz.scores_visible(now) else None,
+                grade=summary.kept_grade(quiz) if quiz.pk in shown else None,
                 available=quiz.status == Publication.PUBLISHED,
                 due_at=due,
                 extended=due != assignment.due_at,

@@ -198,53 +198,45 @@ class Quiz(Publishable):
         return self.lesson or self.case
 
     def is_open(self, now) -> bool:
-        return self.rules_for(None).is_open(now)
+        return self.own_rules.is_open(now)
 
-    def rules_for(self, user) -> "StudentRules":
-        """The quiz's timing and attempt rules as they apply to `user`: the quiz's own,
-        with their classes' window, extended by any exception a class gives them. One
-        query for a signed-in user, none otherwise."""
-        rules = StudentRules(
+    @property
+    def own_rules(self) -> "StudentRules":
+        """The quiz's timing and attempt rules before any class or exception."""
+        return StudentRules(
             opens_at=self.opens_at,
             closes_at=self.closes_at,
             time_limit=self.time_limit,
             attempts_allowed=self.attempts_allowed,
         )
-        if user is None or not user.is_authenticated:
-            return rules
-        # The classes app builds on this one: its assignments and their per-student
-        # overrides are reached through their relations, never by importing them.
-        mine = Q(overrides__student=user)
-        found = self.assignments.filter(klass__memberships__student=user).aggregate(
-            class_opens=Min("opens_at"),
-            due=Max("due_at"),
-            extra=Max("overrides__extra_attempts", filter=mine),
-            later_due=Max("overrides__due_at", filter=mine),
-            later_close=Max("overrides__closes_at", filter=mine),
-            longer=Max("overrides__time_limit", filter=mine),
-        )
-        if found["class_opens"] is None:
-            return rules
-        return rules.extended_by(found)
 
-    def scores_visible(self, now) -> bool:
-        """Whether students may see their scores (and so their kept grade) yet: by the
-        review rule, or released by hand."""
+    def rules_for(self, user) -> "StudentRules":
+        """The quiz's timing and attempt rules as they apply to `user`: the quiz's own,
+        with their classes' window, extended by any exception a class gives them. One
+        query for a signed-in user, none otherwise."""
+        return student_rules([self], user)[self.pk]
+
+    def scores_visible(self, now, rules: "StudentRules") -> bool:
+        """Whether the student whose `rules` these are may see their scores (and so their
+        kept grade) yet: by the review rule, or released by hand."""
         return self.review_score and (
-            self.review_is_open(now) or self.marks_released_at is not None
+            self.review_is_open(now, rules) or self.marks_released_at is not None
         )
 
-    def feedback_visible(self, now) -> bool:
-        """Whether reviews may show the correct answers and feedback (as far as the review
-        settings allow) yet: by the review rule, or released by hand."""
-        return self.review_is_open(now) or self.feedback_released_at is not None
+    def feedback_visible(self, now, rules: "StudentRules") -> bool:
+        """Whether that student's reviews may show the correct answers and feedback (as
+        far as the review settings allow) yet: by the review rule, or released by hand."""
+        return self.review_is_open(now, rules) or self.feedback_released_at is not None
 
-    def review_is_open(self, now) -> bool:
-        """Whether the review rule alone shows results now (a release by hand aside)."""
+    def review_is_open(self, now, rules: "StudentRules") -> bool:
+        """Whether the review rule alone shows results now (a release by hand aside) to
+        the student whose `rules` these are. "After the quiz closes" is at their own
+        close, as in Moodle: an exception's later close holds their review back, and
+        nobody else's. `own_rules` give the moment for students without one."""
         if self.review_after == self.ReviewAfter.SUBMIT:
             return True
         if self.review_after == self.ReviewAfter.CLOSE:
-            return self.closes_at is not None and now >= self.closes_at
+            return rules.closes_at is not None and now >= rules.closes_at
         return False
 
 
@@ -303,6 +295,50 @@ class StudentRules:
         if self.time_limit:
             ends.append(started_at + timedelta(minutes=self.time_limit))
         return min(ends) if ends else None
+
+
+def student_rules(quizzes, user) -> dict[int, StudentRules]:
+    """{quiz id: its rules as they apply to `user`} for each of `quizzes` (see
+    Quiz.rules_for): one query for a signed-in user, however many quizzes; none
+    otherwise."""
+    rules = {quiz.pk: quiz.own_rules for quiz in quizzes}
+    if user is None or not user.is_authenticated or not rules:
+        return rules
+    # The classes app builds on this one: its assignments and their per-student
+    # overrides are reached through their relations, never by importing them.
+    mine = Q(assignments__overrides__student=user)
+    rows = (
+        Quiz.objects.filter(pk__in=rules, assignments__klass__memberships__student=user)
+        .order_by()
+        .values("pk")
+        .annotate(
+            class_opens=Min("assignments__opens_at"),
+            due=Max("assignments__due_at"),
+            extra=Max("assignments__overrides__extra_attempts", filter=mine),
+            later_due=Max("assignments__overrides__due_at", filter=mine),
+            later_close=Max("assignments__overrides__closes_at", filter=mine),
+            longer=Max("assignments__overrides__time_limit", filter=mine),
+        )
+    )
+    for found in rows:
+        rules[found["pk"]] = rules[found["pk"]].extended_by(found)
+    return rules
+
+
+def scores_shown(quizzes, user, now) -> set[int]:
+    """The ids of those `quizzes` whose scores `user` may see now (Quiz.scores_visible).
+    An exception only ever moves a close later, so only a quiz whose review waits for a
+    close that has passed can hold one student back longer than the rest: the student's
+    rules are read (in one query) only when some quiz is such."""
+    waiting = [
+        quiz
+        for quiz in quizzes
+        if quiz.review_after == Quiz.ReviewAfter.CLOSE and quiz.closes_at and now >= quiz.closes_at
+    ]
+    rules = student_rules(waiting, user)
+    return {
+        quiz.pk for quiz in quizzes if quiz.scores_visible(now, rules.get(quiz.pk, quiz.own_rules))
+    }
 
 
 def verdict_of(fraction: float | None) -> str:
@@ -656,17 +692,18 @@ class Attempt(models.Model):
         """The question's choices in this attempt's (possibly shuffled) order."""
         return choices_in_order(question, self.choice_order.get(str(question.pk)))
 
-    def review_options(self, viewer, now) -> "ReviewOptions":
-        """What the review may show `viewer`: staff see everything; the student sees what
-        the quiz's review settings allow, and only after submitting."""
+    def review_options(self, viewer, now, rules: StudentRules) -> "ReviewOptions":
+        """What the review may show `viewer`: staff see everything; the student (whose
+        `rules` these are) sees what the quiz's review settings allow, and only after
+        submitting."""
         if viewer.pk != self.user_id:
             return ReviewOptions(score=True, answers=True, feedback=True)
         quiz = self.quiz
         if self.in_progress:
             return ReviewOptions(score=False, answers=False, feedback=False)
-        feedback = quiz.feedback_visible(now)
+        feedback = quiz.feedback_visible(now, rules)
         return ReviewOptions(
-            score=quiz.scores_visible(now),
+            score=quiz.scores_visible(now, rules),
             answers=feedback and quiz.review_answers,
             feedback=feedback and quiz.review_feedback,
         )

@@ -19,7 +19,7 @@ from apps.core.decorators import login_required_for_htmx
 from apps.core.roles import Action, may
 from apps.quizzes import grades, services
 from apps.quizzes.forms import AnswerForm, SelfAssessmentForm
-from apps.quizzes.models import Attempt, Question, Quiz, Response, SelfAssessment
+from apps.quizzes.models import Attempt, Question, Quiz, Response, SelfAssessment, scores_shown
 from apps.quizzes.presentation import (
     marking_criteria,
     names_for_attempt,
@@ -53,9 +53,10 @@ def quiz_list(request: HttpRequest) -> HttpResponse:
     quizzes = list(Quiz.objects.visible_to(request.user))
     user = request.user
     found = grades.summaries([user.pk], [q.pk for q in quizzes]) if user.is_authenticated else {}
+    shown = scores_shown(quizzes, user, now)
     for quiz in quizzes:
         summary = found.get((user.pk, quiz.pk), grades.EMPTY)
-        quiz.kept_grade = summary.kept_grade(quiz) if quiz.scores_visible(now) else None
+        quiz.kept_grade = summary.kept_grade(quiz) if quiz.pk in shown else None
         quiz.attempted = bool(summary.submitted)
         quiz.open_attempt = summary.in_progress
     return render(request, "quizzes/list.html", {"quizzes": quizzes})
@@ -67,8 +68,8 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
     kept. Anonymous visitors see the intro and a sign-in link."""
     quiz = _get_quiz_for_user(request, slug)
     now = timezone.now()
-    scores_visible = quiz.scores_visible(now)
     rules = quiz.rules_for(request.user)
+    scores_visible = quiz.scores_visible(now, rules)
     attempts, open_attempt, attempts_left, kept = [], None, None, None
     if request.user.is_authenticated:
         attempts = list(quiz.attempts.filter(user=request.user).order_by("number"))
@@ -85,7 +86,7 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "attempts_left": attempts_left,
         "kept_grade": kept,
         "scores_visible": scores_visible,
-        "feedback_visible": quiz.feedback_visible(now),
+        "feedback_visible": quiz.feedback_visible(now, rules),
         "rules": rules,
         "is_open": rules.is_open(now),
         "may_take": may(request.user, Action.TAKE_QUIZZES),
@@ -253,13 +254,15 @@ def review(request: HttpRequest, attempt_id: int) -> HttpResponse:
     if attempt.in_progress and attempt.user_id == request.user.pk:
         return redirect("quizzes:take", attempt.pk)
     items = review_items(attempt)
-    due = attempt.quiz.rules_for(attempt.user).due_at if attempt.submitted_at else None
+    rules = attempt.quiz.rules_for(attempt.user)
+    due = rules.due_at if attempt.submitted_at else None
     context = {
         # Set when the student's class had the quiz due before this attempt came in.
         "late_for": due if due and attempt.submitted_at > due else None,
         "quiz": attempt.quiz,
         "attempt": attempt,
-        "show": attempt.review_options(request.user, timezone.now()),
+        "rules": rules,
+        "show": attempt.review_options(request.user, timezone.now(), rules),
         "items": items,
         "is_own": attempt.user_id == request.user.pk,
         "needs_grading": any(item.response.needs_grading for item in items),
@@ -284,7 +287,8 @@ def self_assess(request: HttpRequest, attempt_id: int, number: int) -> HttpRespo
     )
     question = response.question
     criteria = marking_criteria(question)
-    feedback_shown = attempt.review_options(request.user, timezone.now()).feedback
+    rules = attempt.quiz.rules_for(request.user)
+    feedback_shown = attempt.review_options(request.user, timezone.now(), rules).feedback
     if question.grades_itself or not question.is_scored or not criteria or not feedback_shown:
         raise Http404("This answer has no marking guide to assess it against")
     review_url = reverse("quizzes:review", args=[attempt.pk]) + f"#review-{number}"

@@ -14,7 +14,7 @@ from apps.lab.models import SoloGame
 from apps.lab.play import BY_SLUG as LAB_LEVELS
 from apps.lessons.models import Lesson, LessonProgress
 from apps.quizzes.grades import kept_grades
-from apps.quizzes.models import Attempt, Quiz
+from apps.quizzes.models import Attempt, Quiz, scores_shown
 from apps.quizzes.services import close_overdue_attempts
 from apps.review.services import due_count
 
@@ -93,10 +93,10 @@ def lesson_rows(user, now) -> list[LessonRow]:
     for quiz in Quiz.objects.published().for_course().filter(lesson__in=lessons):
         quizzes.setdefault(quiz.lesson_id, quiz)
     grades = kept_grades(user, list(quizzes.values()))
+    shown = scores_shown(quizzes.values(), user, now)
     rows = []
     for lesson in lessons:
         quiz = quizzes.get(lesson.pk)
-        shown = quiz is not None and quiz.scores_visible(now)
         if lesson.pk in progress:
             progress[lesson.pk].lesson = lesson
         rows.append(
@@ -104,7 +104,7 @@ def lesson_rows(user, now) -> list[LessonRow]:
                 lesson=lesson,
                 progress=progress.get(lesson.pk),
                 quiz=quiz,
-                grade=grades.get(quiz.pk) if shown else None,
+                grade=grades.get(quiz.pk) if quiz is not None and quiz.pk in shown else None,
             )
         )
     return rows

@@ -4,13 +4,15 @@ due date, each enforced by the attempt rules for that student alone."""
 from datetime import timedelta
 
 import pytest
+from django.template.defaultfilters import date
+from django.urls import reverse
 from django.utils import timezone
 
 from apps.classes import services as class_services
 from apps.classes.models import Override
 from apps.quizzes import services
 from apps.teaching import gradebook
-from tests.teaching.conftest import answered, make_class, quiz_from_gift
+from tests.teaching.conftest import answered, client_for, make_class, quiz_from_gift
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +93,57 @@ def test_saving_again_replaces_the_exception_and_groups_get_one_each(quiz, assig
     class_services.grant_override(assignment, [alice, bob], extra_attempts=1)
     found = {o.student.username: (o.extra_attempts, o.time_limit) for o in Override.objects.all()}
     assert found == {"alice": (1, None), "bob": (1, None)}
+
+
+# -- the review "after the quiz closes", per student (as Moodle applies it) ------------
+
+
+@pytest.fixture
+def closed_with_an_extension(quiz, assignment, alice, bob, ingrid):
+    """The quiz closed an hour ago; both students submitted before that, and alice has a
+    later close (and one more attempt), so she may still be working on it."""
+    now = timezone.now()
+    quiz.opens_at, quiz.closes_at, quiz.time_limit = now - timedelta(days=2), now - timedelta(hours=1), None
+    quiz.review_after = quiz.ReviewAfter.CLOSE
+    quiz.save()
+    for student in (alice, bob):
+        answered(quiz, student, {"pick": "right"}, now=now - timedelta(hours=2))
+    [override] = class_services.grant_override(
+        assignment, [alice], closes_at=now + timedelta(days=1), extra_attempts=1, by=ingrid
+    )
+    return override
+
+
+def review_page(user, quiz) -> str:
+    attempt = quiz.attempts.get(user=user, number=1)
+    return client_for(user).get(reverse("quizzes:review", args=[attempt.pk])).content.decode()
+
+
+def test_the_review_opens_for_an_extended_student_at_their_own_close(
+    quiz, alice, closed_with_an_extension
+):
+    own_close = closed_with_an_extension.closes_at
+    page = review_page(alice, quiz)
+    assert "✓ Correct" not in page and "Your result" not in page
+    assert f"once the quiz closes, on {date(own_close, 'j M Y, H:i T')}" in page
+    detail = client_for(alice).get(quiz.get_absolute_url()).content.decode()
+    assert "Grade kept" not in detail
+    assert f"Scores are shown after the quiz closes on {date(own_close, 'j M Y')}" in detail
+    assert "100%" not in client_for(alice).get(reverse("quizzes:list")).content.decode()
+    assert "100%" not in client_for(alice).get(reverse("classes:assigned")).content.decode()
+    # She is still working on it.
+    assert services.start_attempt(quiz, alice).number == 2
+    # Her own close passes: her review opens.
+    Override.objects.filter(pk=closed_with_an_extension.pk).update(
+        closes_at=timezone.now() - timedelta(minutes=1)
+    )
+    page = review_page(alice, quiz)
+    assert "✓ Correct" in page and "Your result" in page
+
+
+def test_other_students_review_opens_at_the_quizs_own_close(quiz, bob, closed_with_an_extension):
+    page = review_page(bob, quiz)
+    assert "✓ Correct" in page and "Your result" in page
+    detail = client_for(bob).get(quiz.get_absolute_url()).content.decode()
+    assert "Grade kept" in detail
+    assert "100%" in client_for(bob).get(reverse("classes:assigned")).content.decode()

@@ -40,11 +40,11 @@ def quiz_release(request: HttpRequest, quiz_id: int) -> HttpResponse:
         else:
             return HttpResponseBadRequest("Choose what to release.")
         return redirect("teach:quiz_release", quiz.pk)
-    now = timezone.now()
+    now, rules = timezone.now(), quiz.own_rules
     context = {
         "quiz": quiz,
-        "marks_visible": quiz.scores_visible(now),
-        "feedback_visible": quiz.feedback_visible(now),
-        "review_is_open": quiz.review_is_open(now),
+        "marks_visible": quiz.scores_visible(now, rules),
+        "feedback_visible": quiz.feedback_visible(now, rules),
+        "review_is_open": quiz.review_is_open(now, rules),
     }
     return render(request, "teach/quiz_release.html", context)
