@@ -104,7 +104,8 @@ class ScoreSend(models.Model):
 
     link = models.ForeignKey(GradedLink, on_delete=models.CASCADE, related_name="score_sends")
     lti_user = models.ForeignKey(LtiUser, on_delete=models.CASCADE, related_name="score_sends")
-    score_given = models.FloatField()
+    # Empty: held back while the student may not see their mark (sent without a value).
+    score_given = models.FloatField(null=True, blank=True)
     score_maximum = models.FloatField()
     activity_progress = models.CharField(max_length=20, default="Completed")
     grading_progress = models.CharField(max_length=20)
@@ -121,7 +122,13 @@ class ScoreSend(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self):
-        return f"{self.score_given}/{self.score_maximum} for {self.lti_user} ({self.state})"
+        given = "held" if self.held else f"{self.score_given}/{self.score_maximum}"
+        return f"{given} for {self.lti_user} ({self.state})"
+
+    @property
+    def held(self) -> bool:
+        """Sent without a score: the work is in, but its mark is not shown yet."""
+        return self.score_given is None
 
     def same_score_as(self, other: "ScoreSend") -> bool:
         return (self.score_given, self.score_maximum, self.grading_progress) == (

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from lti_tool.models import LtiContext, LtiDeployment, LtiRegistration, LtiUser
 from pylti1p3.assignments_grades import AssignmentsGradesService
@@ -22,7 +23,7 @@ from apps.lti import catalogue
 from apps.lti.launch import CLAIM, LEEWAY_SECONDS, LaunchRefused, platform_session
 from apps.lti.models import Course, CourseRole, GradedLink, ScoreSend, UsedNonce
 from apps.quizzes.grades import kept_grade
-from apps.quizzes.models import Attempt, Question, Response
+from apps.quizzes.models import Attempt, Question, Quiz, Response
 
 log = logging.getLogger(__name__)
 
@@ -211,16 +212,23 @@ def forget_expired_nonces(now=None) -> int:
 # Scores -----------------------------------------------------------------------------
 
 
-def _score_for(link: GradedLink, user) -> tuple[float, str] | None:
+def _score_for(link: GradedLink, user, now) -> tuple[float | None, str] | None:
     """(scoreGiven, gradingProgress) for the student's kept grade on the link's quiz, or
-    None before any submitted attempt. Pending while an essay waits for its grade."""
-    percent = kept_grade(user, link.quiz)
+    None before any submitted attempt. While the student may not see their marks (the
+    quiz's review setting, their own close, no release yet) the score is held back: no
+    value, Pending, which tells the platform the work is in and clears a grade it was
+    given before the marks were withheld again. Pending too while an essay waits for
+    its grade."""
+    quiz = link.quiz
+    percent = kept_grade(user, quiz)
     if percent is None:
         return None
+    if not quiz.scores_visible(now, quiz.rules_for(user)):
+        return None, "Pending"
     waiting = (
         Response.objects.filter(
             attempt__user=user,
-            attempt__quiz=link.quiz,
+            attempt__quiz=quiz,
             attempt__state=Attempt.State.SUBMITTED,
             fraction__isnull=True,
         )
@@ -230,10 +238,10 @@ def _score_for(link: GradedLink, user) -> tuple[float, str] | None:
     return round(percent * link.score_maximum / 100, 4), "Pending" if waiting else "FullyGraded"
 
 
-def queue_score(link: GradedLink, user) -> ScoreSend | None:
+def queue_score(link: GradedLink, user, now=None) -> ScoreSend | None:
     """Queue the student's current score for the link, unless the platform was already
     told (or is about to be told) the same thing; a waiting older score is superseded."""
-    score = _score_for(link, user)
+    score = _score_for(link, user, now or timezone.now())
     lti_user = LtiUser.objects.filter(
         registration=link.course.context.deployment.registration, auth_user=user
     ).first()
@@ -263,6 +271,9 @@ def queue_score(link: GradedLink, user) -> ScoreSend | None:
     return new
 
 
+LINK_RELATED = ("course__context__deployment__registration", "quiz")
+
+
 def queue_scores_for_attempt(sender, attempt: Attempt, **kwargs) -> None:
     """Receiver of quizzes' attempt_graded: queue the student's score on every graded link
     of that quiz in the courses they study in, then try to send at once."""
@@ -270,10 +281,53 @@ def queue_scores_for_attempt(sender, attempt: Attempt, **kwargs) -> None:
         quiz=attempt.quiz,
         course__roles__user=attempt.user,
         course__roles__role=CourseRole.Role.STUDENT,
-    ).select_related("course__context__deployment__registration", "quiz")
+    ).select_related(*LINK_RELATED)
     queued = [send for link in links if (send := queue_score(link, attempt.user))]
     if queued:
         send_due_scores(ids=[send.pk for send in queued])
+
+
+def queue_scores_for_quiz(sender, quiz, **kwargs) -> None:
+    """Receiver of quizzes' release_changed: queue the score of every student of the
+    quiz's graded links who has submitted an attempt (released marks go out; withheld
+    ones are held back again). They go with the sender's next run (lti_send_scores, every
+    minute): a whole course is too many calls to the platform to make while the
+    instructor waits."""
+    User = get_user_model()
+    for link in GradedLink.objects.filter(quiz=quiz).select_related(*LINK_RELATED):
+        students = User.objects.filter(
+            lti_course_roles__course=link.course,
+            lti_course_roles__role=CourseRole.Role.STUDENT,
+            quiz_attempts__quiz=quiz,
+            quiz_attempts__state=Attempt.State.SUBMITTED,
+        ).distinct()
+        for student in students:
+            queue_score(link, student)
+
+
+def queue_scores_now_shown(now=None) -> int:
+    """Queue the scores held back from the platform whose students may see their marks
+    by now: the quiz closed for them, its review setting changed, or a release went out
+    that the receiver above did not queue. Only held scores that are the latest for their
+    student and link, on quizzes that show scores by a rule that can now hold, are
+    looked at. Returns how many were queued."""
+    now = now or timezone.now()
+    later = ScoreSend.objects.filter(
+        link=OuterRef("link"), lti_user=OuterRef("lti_user"), pk__gt=OuterRef("pk")
+    ).exclude(state=ScoreSend.State.SUPERSEDED)
+    could_show = (
+        Q(link__quiz__review_after=Quiz.ReviewAfter.SUBMIT)
+        | Q(link__quiz__review_after=Quiz.ReviewAfter.CLOSE, link__quiz__closes_at__lte=now)
+        | Q(link__quiz__marks_released_at__isnull=False)
+    )
+    held = (
+        ScoreSend.objects.filter(score_given__isnull=True, lti_user__auth_user__isnull=False)
+        .exclude(state=ScoreSend.State.SUPERSEDED)
+        .exclude(Exists(later))
+        .filter(could_show, link__quiz__review_score=True)
+        .select_related(*(f"link__{name}" for name in LINK_RELATED), "lti_user__auth_user")
+    )
+    return sum(queue_score(send.link, send.lti_user.auth_user, now) is not None for send in held)
 
 
 def backoff(tries: int) -> timedelta:
@@ -290,12 +344,14 @@ def _post_score(send: ScoreSend) -> None:
     grade = (
         Grade()
         .set_user_id(send.lti_user.sub)
-        .set_score_given(send.score_given)
-        .set_score_maximum(send.score_maximum)
         .set_activity_progress(send.activity_progress)
         .set_grading_progress(send.grading_progress)
         .set_timestamp(send.created_at.isoformat())
     )
+    # A held score goes without a value (and so without a maximum, which AGS pairs with
+    # it): the platform then clears any score it was given before.
+    if not send.held:
+        grade.set_score_given(send.score_given).set_score_maximum(send.score_maximum)
     service.put_grade(grade)
 
 

@@ -36,7 +36,7 @@ from apps.quizzes.models import (
     rubric_fraction,
 )
 from apps.quizzes.regrading import plan_regrade, translate_choice_order
-from apps.quizzes.signals import attempt_graded, question_answered
+from apps.quizzes.signals import attempt_graded, question_answered, release_changed
 
 
 class QuizError(Exception):
@@ -626,21 +626,32 @@ def follow_rules(quiz: Quiz, users) -> int:
 
 def release_results(quiz: Quiz, *, marks: bool = False, feedback: bool = False, now=None):
     """Show students their marks, or the correct answers and feedback, or both, from now
-    on, whatever the review rule says. A release already made keeps its time."""
+    on, whatever the review rule says. A release already made keeps its time. Announced
+    (release_changed) when something new is released, so LMS grades follow."""
     now = now or timezone.now()
+    before = (quiz.marks_released_at, quiz.feedback_released_at)
     if marks and quiz.marks_released_at is None:
         quiz.marks_released_at = now
     if feedback and quiz.feedback_released_at is None:
         quiz.feedback_released_at = now
-    quiz.save(update_fields=["marks_released_at", "feedback_released_at"])
+    _save_releases(quiz, changed=before != (quiz.marks_released_at, quiz.feedback_released_at))
     return quiz
 
 
 def withhold_results(quiz: Quiz) -> Quiz:
-    """Undo the releases by hand: the review rule alone decides again."""
+    """Undo the releases by hand: the review rule alone decides again (announced, as a
+    release is)."""
+    changed = (quiz.marks_released_at, quiz.feedback_released_at) != (None, None)
     quiz.marks_released_at = quiz.feedback_released_at = None
-    quiz.save(update_fields=["marks_released_at", "feedback_released_at"])
+    _save_releases(quiz, changed=changed)
     return quiz
+
+
+def _save_releases(quiz: Quiz, changed: bool) -> None:
+    with transaction.atomic():
+        quiz.save(update_fields=["marks_released_at", "feedback_released_at"])
+        if changed:
+            transaction.on_commit(lambda: release_changed.send(sender=Quiz, quiz=quiz))
 
 
 def override_mark(response: Response, by, score: float, reason: str, now=None) -> MarkOverride:

@@ -10,3 +10,7 @@ attempt_graded = django.dispatch.Signal()
 # credit), `answered_at=` (an aware UTC datetime) and `source=` ("quiz" or "check").
 # Spaced review listens to it: a wrong answer becomes a card to bring back.
 question_answered = django.dispatch.Signal()
+
+# Sent after the commit that released a quiz's marks or feedback by hand, or withheld them
+# again, with `quiz=`: what its students may see of their results has changed.
+release_changed = django.dispatch.Signal()

@@ -103,7 +103,11 @@ def closed_with_an_extension(quiz, assignment, alice, bob, ingrid):
     """The quiz closed an hour ago; both students submitted before that, and alice has a
     later close (and one more attempt), so she may still be working on it."""
     now = timezone.now()
-    quiz.opens_at, quiz.closes_at, quiz.time_limit = now - timedelta(days=2), now - timedelta(hours=1), None
+    quiz.opens_at, quiz.closes_at, quiz.time_limit = (
+        now - timedelta(days=2),
+        now - timedelta(hours=1),
+        None,
+    )
     quiz.review_after = quiz.ReviewAfter.CLOSE
     quiz.save()
     for student in (alice, bob):

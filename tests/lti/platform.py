@@ -118,7 +118,12 @@ class FakePlatform:
             return 200, {"access_token": "platform-token", "token_type": "Bearer",
                          "expires_in": 3600, "scope": form["scope"][0]}  # fmt: skip
         if url.startswith(LINEITEMS_URL) and url.endswith("/scores"):
-            self.scores.append((url, dict(request.headers), json.loads(request.body)))
+            body = json.loads(request.body)
+            # AGS: scoreMaximum MUST come with scoreGiven; without a scoreGiven the
+            # platform clears the score it holds.
+            if "scoreGiven" in body and "scoreMaximum" not in body:
+                return 400, "scoreGiven without scoreMaximum"
+            self.scores.append((url, dict(request.headers), body))
             return self.score_status, {} if self.score_status < 400 else "platform trouble"
         if url == MEMBERSHIPS_URL:
             return 200, {"id": url, "context": {"id": "course-7"}, "members": self.members}

@@ -3,10 +3,12 @@ initiation → deep linking by the instructor → a student's launch of the grad
 submission → the score posted to the line item → a retry after the platform fails."""
 
 from datetime import timedelta
+from io import StringIO
 
 import jwt
 import pytest
 from django.contrib.auth.models import User
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,6 +28,7 @@ from tests.lti.platform import (
     LINEITEMS_URL,
     SCORE_SCOPE,
 )
+from tests.quizzes.conftest import client_for
 
 LINEITEM = f"{LINEITEMS_URL}/99"
 TWO_QUESTIONS = """\
@@ -260,3 +263,67 @@ def test_a_launched_student_cannot_see_another_students_attempt(client, platform
     for name in ("quizzes:review", "quizzes:take", "quizzes:summary"):
         assert other.get(reverse(name, args=[attempt.pk])).status_code == 404
     assert client.get(reverse("quizzes:review", args=[attempt.pk])).status_code == 200
+
+
+# -- marks the review holds back --------------------------------------------------------
+
+
+def send_scores() -> None:
+    """The sender as cron runs it every minute."""
+    call_command("lti_send_scores", stdout=StringIO())
+
+
+def held(body: dict) -> bool:
+    """A score the platform is told of without a value: the work is in, no grade yet
+    (and any grade sent before is cleared)."""
+    return (
+        "scoreGiven" not in body
+        and body["activityProgress"] == "Completed"
+        and body["gradingProgress"] == "Pending"
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_marks_released_by_hand_reach_the_line_item_and_withholding_clears_them(
+    client, platform, carol
+):
+    quiz = make_quiz(slug="released-later")
+    Quiz.objects.filter(pk=quiz.pk).update(review_after=Quiz.ReviewAfter.MANUAL)
+    student_launch(client, platform, quiz)
+    take_and_submit(client, quiz, {"one": "true", "two": "true"})
+    [(_, _, body)] = platform.scores
+    assert held(body)  # the student may not see the mark, so the LMS is not given it
+
+    teacher = client_for(carol)
+    release = reverse("teach:quiz_release", args=[quiz.pk])
+    assert teacher.post(release, {"release": "marks"}).status_code == 302
+    assert ScoreSend.objects.filter(state=ScoreSend.State.WAITING).count() == 1
+    send_scores()
+    body = platform.scores[-1][2]
+    assert body["scoreGiven"] == 2.0 and body["scoreMaximum"] == 2.0
+    assert body["gradingProgress"] == "FullyGraded" and body["userId"] == "student-42"
+    send_scores()
+    assert len(platform.scores) == 2  # sent once
+
+    assert teacher.post(release, {"release": "withhold"}).status_code == 302
+    send_scores()
+    assert len(platform.scores) == 3 and held(platform.scores[-1][2])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_marks_shown_after_the_close_go_out_once_the_quiz_has_closed(client, platform):
+    quiz = make_quiz(slug="shown-at-close")
+    Quiz.objects.filter(pk=quiz.pk).update(
+        review_after=Quiz.ReviewAfter.CLOSE, closes_at=timezone.now() + timedelta(hours=1)
+    )
+    student_launch(client, platform, quiz)
+    take_and_submit(client, quiz, {"one": "true", "two": "false"})
+    assert held(platform.scores[-1][2])
+    send_scores()
+    assert len(platform.scores) == 1  # not closed yet: nothing more
+    Quiz.objects.filter(pk=quiz.pk).update(closes_at=timezone.now() - timedelta(minutes=1))
+    send_scores()
+    body = platform.scores[-1][2]
+    assert body["scoreGiven"] == 1.0 and body["gradingProgress"] == "FullyGraded"
+    send_scores()
+    assert len(platform.scores) == 2
