@@ -51,8 +51,9 @@ def render_text(text: str, fmt: str, inline: bool = False) -> str:
 class QuizQuerySet(PublishableQuerySet):
     def visible_to(self, user):
         """Everyone sees the published course quizzes; a student also sees the published
-        quizzes assigned to their classes, an owner their own, a curator every quiz.
-        An archived quiz is hidden from all but curators (its attempts stay reviewable)."""
+        quizzes assigned to their classes (archived classes aside), an owner their own, a
+        curator every quiz. An archived quiz is hidden from all but curators (its attempts
+        stay reviewable)."""
         if may(user, Action.CURATE):
             return self
         live = self.filter(archived_at__isnull=True)
@@ -63,7 +64,10 @@ class QuizQuerySet(PublishableQuerySet):
             status=Status.PUBLISHED,
             # The classes app builds on this one: its assignments are reached through
             # their relation to the quiz, never by importing them.
-            pk__in=Quiz.objects.filter(assignments__klass__memberships__student=user).values("pk"),
+            pk__in=Quiz.objects.filter(
+                assignments__klass__memberships__student=user,
+                assignments__klass__archived_at__isnull=True,
+            ).values("pk"),
         )
         return live.filter(course | assigned | Q(owner=user))
 
@@ -212,8 +216,8 @@ class Quiz(Publishable):
 
     def rules_for(self, user) -> "StudentRules":
         """The quiz's timing and attempt rules as they apply to `user`: the quiz's own,
-        with their classes' window, extended by any exception a class gives them. One
-        query for a signed-in user, none otherwise."""
+        with their classes' window (archived classes aside), extended by any exception a
+        class gives them. One query for a signed-in user, none otherwise."""
         return student_rules([self], user)[self.pk]
 
     def scores_visible(self, now, rules: "StudentRules") -> bool:
@@ -308,7 +312,11 @@ def student_rules(quizzes, user) -> dict[int, StudentRules]:
     # overrides are reached through their relations, never by importing them.
     mine = Q(assignments__overrides__student=user)
     rows = (
-        Quiz.objects.filter(pk__in=rules, assignments__klass__memberships__student=user)
+        Quiz.objects.filter(
+            pk__in=rules,
+            assignments__klass__memberships__student=user,
+            assignments__klass__archived_at__isnull=True,
+        )
         .order_by()
         .values("pk")
         .annotate(

@@ -5,8 +5,9 @@ gradebook stays."""
 import pytest
 from django.urls import reverse
 
+from apps.classes import services as class_services
 from apps.classes.models import Class
-from tests.teaching.conftest import HX, client_for
+from tests.teaching.conftest import HX, client_for, make_class
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +60,28 @@ def test_an_archived_class_keeps_its_gradebook_and_nothing_else(ingrid, alice, b
     teacher.post(url, {"archive": "no"})
     assert "Ingrids Quiz" in student.get(reverse("classes:assigned")).content.decode()
     assert newcomer.post(reverse("classes:join_code", args=[klass.join_code])).status_code == 302
+
+
+def test_an_archived_classs_quizzes_are_not_reachable_by_url_for_its_students(
+    ingrid, alice, klass, own_quiz
+):
+    student = client_for(alice)
+    detail, start = own_quiz.get_absolute_url(), reverse("quizzes:start", args=[own_quiz.slug])
+    assert student.get(detail).status_code == 200
+    class_services.archive_class(klass, True)
+    assert student.get(detail).status_code == 404
+    assert student.post(start).status_code == 404
+    assert not own_quiz.attempts.exists()
+    assert own_quiz.title not in student.get(reverse("quizzes:list")).content.decode()
+    # Its rules no longer come from the archived class either.
+    assert own_quiz.rules_for(alice).class_opens_at is None
+    class_services.archive_class(klass, False)
+    assert student.get(detail).status_code == 200
+
+
+def test_a_student_in_another_live_class_with_the_quiz_still_reaches_it(
+    ingrid, alice, klass, own_quiz
+):
+    make_class(ingrid, name="Seminar B", students=[alice], quizzes=[own_quiz])
+    class_services.archive_class(klass, True)
+    assert client_for(alice).get(own_quiz.get_absolute_url()).status_code == 200
