@@ -49,6 +49,11 @@ def render_text(text: str, fmt: str, inline: bool = False) -> str:
 
 
 class QuizQuerySet(PublishableQuerySet):
+    def published(self):
+        """The quizzes offered to students: published and not archived (an archived quiz
+        leaves every list; its attempts and grades stay)."""
+        return super().published().filter(archived_at__isnull=True)
+
     def visible_to(self, user):
         """Everyone sees the published course quizzes; a student also sees the published
         quizzes assigned to their classes (archived classes aside), an owner their own, a
@@ -56,20 +61,19 @@ class QuizQuerySet(PublishableQuerySet):
         stay reviewable)."""
         if may(user, Action.CURATE):
             return self
-        live = self.filter(archived_at__isnull=True)
-        course = Q(status=Status.PUBLISHED, owner__isnull=True)
+        course = self.published().filter(owner__isnull=True)
         if not user.is_authenticated:
-            return live.filter(course)
-        assigned = Q(
-            status=Status.PUBLISHED,
-            # The classes app builds on this one: its assignments are reached through
-            # their relation to the quiz, never by importing them.
+            return course
+        # The classes app builds on this one: its assignments are reached through their
+        # relation to the quiz, never by importing them.
+        assigned = self.published().filter(
             pk__in=Quiz.objects.filter(
                 assignments__klass__memberships__student=user,
                 assignments__klass__archived_at__isnull=True,
-            ).values("pk"),
+            ).values("pk")
         )
-        return live.filter(course | assigned | Q(owner=user))
+        own = self.filter(owner=user, archived_at__isnull=True)
+        return course | assigned | own
 
     def for_course(self):
         """The quizzes that live in content/ (instructors' own quizzes have an owner)."""
