@@ -107,12 +107,36 @@ def _class_for_code(code: str, now) -> Class:
     return klass
 
 
+class TeachesThisClass(JoinError):
+    """The person teaches the class, so is not also graded in it."""
+
+
+def check_may_join(klass: Class, student) -> None:
+    """Raise TeachesThisClass when `student` owns the class or teaches it as a
+    co-instructor or teaching assistant: a class's teachers are never its students (and
+    add_teacher refuses the converse)."""
+    if student.pk == klass.owner_id:
+        role = "you own it"
+    else:
+        teacher = klass.teachers.filter(user=student).first()
+        if teacher is None:
+            return
+        role = f"as its {teacher.get_role_display().lower()}"
+    raise TeachesThisClass(
+        f"You teach {klass.name} ({role}), so you cannot also join it as a student."
+    )
+
+
 def join_class(student, klass: Class, now=None) -> tuple[Membership, bool]:
     """Put `student` in the class (found by find_class): (membership, True when new).
-    Joining again changes nothing."""
+    Joining again changes nothing; one who teaches the class is refused (TeachesThisClass).
+    The class's row is locked meanwhile, as add_teacher locks it, so that nobody becomes
+    both at once."""
     now = now or timezone.now()
     try:
         with transaction.atomic():
+            Class.objects.select_for_update().filter(pk=klass.pk).first()
+            check_may_join(klass, student)
             return Membership.objects.get_or_create(
                 klass=klass, student=student, defaults={"joined_at": now}
             )
@@ -212,9 +236,12 @@ def add_teacher(klass: Class, user, role: Teacher.Role, now=None) -> tuple[Teach
             f"{name} is not an instructor. Add them as a teaching assistant, or invite "
             "them to teach by email."
         )
-    if klass.memberships.filter(student=user).exists():
-        raise StaffError(f"{name} is a student in {klass.name}. Take them off the roster first.")
     with transaction.atomic():
+        Class.objects.select_for_update().filter(pk=klass.pk).first()
+        if klass.memberships.filter(student=user).exists():
+            raise StaffError(
+                f"{name} is a student in {klass.name}. Take them off the roster first."
+            )
         teacher, created = Teacher.objects.select_for_update().get_or_create(
             klass=klass, user=user, defaults={"role": role, "added_at": now or timezone.now()}
         )

@@ -56,7 +56,8 @@ def join(request: HttpRequest) -> HttpResponse:
 def join_code(request: HttpRequest, code: str) -> HttpResponse:
     """The join link: GET says which class it opens, POST joins (a link alone never
     changes anything, so link previews cannot join anyone). A wrong link counts as a
-    wrong code: guessing links is guessing codes."""
+    wrong code: guessing links is guessing codes. Someone who teaches the class is told
+    they cannot join it (403)."""
     _require_student(request)
     try:
         klass = services.find_class(code, request.user)
@@ -65,8 +66,13 @@ def join_code(request: HttpRequest, code: str) -> HttpResponse:
         status = 429 if isinstance(exc, services.TooManyWrongCodes) else 404
         context = {"form": form, "error": str(exc)}
         return render(request, "classes/join.html", context, status=status)
-    if request.method == "POST":
-        return _joined(request, *services.join_class(request.user, klass))
+    try:
+        if request.method == "POST":
+            return _joined(request, *services.join_class(request.user, klass))
+        services.check_may_join(klass, request.user)
+    except services.TeachesThisClass as exc:
+        context = {"klass": klass, "refused": str(exc)}
+        return render(request, "classes/join_confirm.html", context, status=403)
     already = klass.memberships.filter(student=request.user).exists()
     return render(request, "classes/join_confirm.html", {"klass": klass, "already": already})
 

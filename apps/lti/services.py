@@ -18,7 +18,7 @@ from pylti1p3.names_roles import NamesRolesProvisioningService
 from pylti1p3.service_connector import ServiceConnector
 
 from apps.classes.models import Membership
-from apps.classes.services import create_class, join_class
+from apps.classes.services import JoinError, create_class, join_class
 from apps.lti import catalogue
 from apps.lti.launch import CLAIM, LEEWAY_SECONDS, LaunchRefused, platform_session
 from apps.lti.models import Course, CourseRole, GradedLink, ScoreSend, UsedNonce
@@ -193,6 +193,9 @@ def record_launch(launch) -> LaunchResult:
                 _graded_link(course, body, item)
     except IntegrityError as error:
         raise LaunchRefused("This launch was already used (its nonce was seen before).") from error
+    except JoinError as error:
+        # The course's class lists them among its teachers (added in the teaching area).
+        raise LaunchRefused(str(error)) from error
     deep_linking = None
     if message_type == "LtiDeepLinkingRequest":
         deep_linking = {

@@ -21,6 +21,7 @@ from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.exception import LtiException
 from pylti1p3.lineitem import LineItem
 
+from apps.classes.services import TeachesThisClass
 from apps.lti import catalogue, services
 from apps.lti.forms import PickForm
 from apps.lti.framing import SESSION_ORIGINS, launch_origins, origin
@@ -175,6 +176,13 @@ def sync_roster(request: HttpRequest, course_id: int) -> HttpResponse:
         counts = services.sync_roster(course)
     except (LtiException, requests.RequestException) as error:
         messages.error(request, f"The platform's roster could not be read: {error}")
+        return redirect("lti:course", course_id=course.pk)
+    except TeachesThisClass:
+        messages.error(
+            request,
+            "Roster not synced: the platform lists as a learner someone who teaches this "
+            "course's class here. Take them off its teachers, then sync again.",
+        )
         return redirect("lti:course", course_id=course.pk)
     messages.success(
         request,

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.classes import services
-from apps.classes.models import CODE_ALPHABET, CODE_LENGTH, Membership, new_join_code
+from apps.classes.models import CODE_ALPHABET, CODE_LENGTH, Membership, Teacher, new_join_code
 from tests.conftest import PASSWORD
 from tests.teaching.conftest import HX, client_for, make_class
 
@@ -228,3 +228,52 @@ def test_the_join_and_log_in_throttles_never_lock_each_other(alice, bob, ingrid)
     for username in (str(bob.pk), f"join-fail:student:{bob.pk}") * LIMIT:
         Client().post("/accounts/login/", {"username": username, "password": "wrong"})
     assert join(client_for(bob), klass.join_code).status_code == 302
+
+
+# -- those who teach a class are not its students ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("role", "message"),
+    [
+        (None, "You teach Seminar A (you own it), so you cannot also join it as a student."),
+        (Teacher.Role.ASSISTANT,
+         "You teach Seminar A (as its teaching assistant), so you cannot also join it as a student."),
+        (Teacher.Role.CO_INSTRUCTOR,
+         "You teach Seminar A (as its co-instructor), so you cannot also join it as a student."),
+    ],
+)  # fmt: skip
+def test_someone_who_teaches_the_class_cannot_join_it_as_a_student(ingrid, ivan, role, message):
+    klass = make_class(ingrid)
+    person = ingrid
+    if role is not None:
+        person = ivan
+        services.add_teacher(klass, ivan, role)
+    client = client_for(person)
+    link = reverse("classes:join_code", args=[klass.join_code])
+    shown = client.get(link)
+    assert shown.status_code == 403 and message in shown.content.decode()
+    assert f"Join {klass.name}</button>" not in shown.content.decode()
+    refused = client.post(link)
+    assert refused.status_code == 403 and message in refused.content.decode()
+    typed = client.post(reverse("classes:join"), {"code": klass.join_code}, follow=True)
+    assert message in typed.content.decode()
+    with pytest.raises(services.JoinError, match="cannot also join"):
+        services.join_class(person, klass)
+    assert not Membership.objects.exists()
+
+
+def test_a_teaching_assistant_may_still_join_another_class(ingrid, ivan):
+    assisted, other = make_class(ingrid, "Seminar A"), make_class(ingrid, "Seminar B")
+    services.add_teacher(assisted, ivan, Teacher.Role.ASSISTANT)
+    membership, created = services.join_class(ivan, other)
+    assert created and membership.klass == other
+
+
+def test_the_refusal_points_a_teaching_assistant_to_a_page_they_may_open(ingrid, bob):
+    klass = make_class(ingrid)
+    services.add_teacher(klass, bob, Teacher.Role.ASSISTANT)
+    client = client_for(bob)
+    page = client.get(reverse("classes:join_code", args=[klass.join_code])).content.decode()
+    target = re.search(r'<a class="button" href="([^"]+)">Go to your teaching area', page)[1]
+    assert client.get(target).status_code == 200

@@ -327,3 +327,25 @@ def test_marks_shown_after_the_close_go_out_once_the_quiz_has_closed(client, pla
     assert body["scoreGiven"] == 1.0 and body["gradingProgress"] == "FullyGraded"
     send_scores()
     assert len(platform.scores) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_teacher_of_the_courses_class_launching_as_a_learner_is_refused(client, platform):
+    from apps.classes.models import Teacher
+    from apps.classes.services import add_teacher
+
+    quiz = make_quiz()
+    launch_with(
+        client, platform,
+        lambda nonce: platform.id_token(platform.claims(nonce, sub="ta-9", **{
+            CLAIM + "roles": [INSTRUCTOR],
+            CLAIM + "custom": {"regimes_item": f"quiz:{quiz.slug}"}})),
+    )  # fmt: skip
+    course = Course.objects.get()
+    ta = User.objects.get(lti_users__sub="ta-9")
+    add_teacher(course.klass, ta, Teacher.Role.ASSISTANT)  # a curator did, in the teaching area
+    response = student_launch(client.__class__(), platform, quiz, sub="ta-9")
+    assert response.status_code == 403
+    assert "so you cannot also join it as a student" in response.content.decode()
+    assert not course.klass.memberships.exists()
+    assert CourseRole.objects.get(user=ta).role == CourseRole.Role.INSTRUCTOR

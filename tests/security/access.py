@@ -274,8 +274,11 @@ EXPECTED: dict[str, dict[str, Check]] = {
     },
 
     "classes:join": {"": Check(get=signed_in(200), post=signed_in(200))},
+    # The class's owner (ingrid) and its teaching assistant (tara) are told they teach it.
     "classes:join_code": {
-        "ingrid's code": Check(get=signed_in(200), post=signed_in(302), kwargs=lambda w: {"code": w.klass.join_code}),
+        "ingrid's code": Check(get=row(LOGIN, 200, 200, 403, 200, 403, 200, 200),
+                               post=row(LOGIN, 302, 302, 403, 302, 403, 302, 302),
+                               kwargs=lambda w: {"code": w.klass.join_code}),
     },
     "classes:assigned": {"": Check(get=signed_in(200))},
 
