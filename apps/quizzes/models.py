@@ -353,6 +353,11 @@ def scores_shown(quizzes, user, now) -> set[int]:
     }
 
 
+def is_answer(answer) -> bool:
+    """Whether a stored answer says anything (an emptied one does not)."""
+    return answer not in (None, "", [], {})
+
+
 def verdict_of(fraction: float | None) -> str:
     """ "correct", "partly-correct" or "incorrect" for a graded fraction; "" for None."""
     if fraction is None:
@@ -763,7 +768,7 @@ class Response(models.Model):
 
     @property
     def is_answered(self) -> bool:
-        return self.answer not in (None, "", [], {})
+        return is_answer(self.answer)
 
     @property
     def needs_grading(self) -> bool:

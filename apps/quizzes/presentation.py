@@ -227,7 +227,8 @@ def take_context(
         "show_answers": checked and quiz.review_answers,
         "accepted": accepted_answers(question) if checked and question.spec.typed_length else [],
         "can_check": can_check and question.grades_itself and not checked,
-        "slots": slot_states(questions, responses, current=slot),
+        "slots": (slots := slot_states(questions, responses, current=slot)),
+        "slot_state": slots[slot - 1],
         "seconds_left": seconds_left,
     }
 

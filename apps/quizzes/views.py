@@ -19,7 +19,15 @@ from apps.core.decorators import login_required_for_htmx
 from apps.core.roles import Action, may
 from apps.quizzes import grades, services
 from apps.quizzes.forms import AnswerForm, SelfAssessmentForm
-from apps.quizzes.models import Attempt, Question, Quiz, Response, SelfAssessment, scores_shown
+from apps.quizzes.models import (
+    Attempt,
+    Question,
+    Quiz,
+    Response,
+    SelfAssessment,
+    is_answer,
+    scores_shown,
+)
 from apps.quizzes.presentation import (
     marking_criteria,
     names_for_attempt,
@@ -176,9 +184,12 @@ def take(request: HttpRequest, attempt_id: int) -> HttpResponse:
                 error = str(exc)
         if request.htmx and action != "check":
             # 200 even for a refusal: htmx swaps only successes, and the reason belongs
-            # beside the answer, in the status that screen readers announce.
-            context = {"saved": question.is_scored and not error, "error": error}
-            return render(request, "quizzes/take.html#save-status", context)
+            # beside the answer, in the status that screen readers announce. A saved
+            # answer also updates its slot in the question list (out of band).
+            saved = question.is_scored and not error
+            slot_state = {"number": slot, "answered": is_answer(form.answer()), "checked": False}
+            context = {"saved": saved, "error": error, "slot_state": slot_state if saved else None}
+            return render(request, "quizzes/take.html#autosave-reply", context)
         if not request.htmx:
             if error:
                 messages.error(request, error)
@@ -186,8 +197,9 @@ def take(request: HttpRequest, attempt_id: int) -> HttpResponse:
     context = _take_context(attempt, question, slot, now)
     # After Check the form is replaced, so focus goes to its outcome (see app.js).
     context.update(error=error, action=request.POST.get("action", ""))
-    # The form is swapped whole only after Check; autosaves answered with the status above.
-    template = "quizzes/take.html" + ("#answer-form" if request.htmx else "")
+    # The form is swapped whole only after Check (its slot in the question list with
+    # it); autosaves are answered with the status above.
+    template = "quizzes/take.html" + ("#check-reply" if request.htmx else "")
     return render(request, template, context)
 
 

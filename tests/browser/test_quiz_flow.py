@@ -184,3 +184,41 @@ def test_a_failed_save_is_shown_and_retried(live_server, page, alice):
     assert len(failures) == 1
     page.reload()
     expect(page.get_by_label("True")).to_be_checked()
+
+
+def test_the_question_list_follows_autosaves_without_a_reload(
+    live_server, page, console_errors, alice
+):
+    quiz_from_gift(QUIZ, slug="question-list", feedback_mode="immediate")
+    log_in(page, live_server, "/quizzes/question-list/")
+    page.get_by_role("button", name="Start the quiz").click()
+    page.wait_for_load_state()  # htmx must be listening before the first answer changes
+    questions = page.get_by_role("navigation", name="Questions")
+    expect(questions.get_by_role("button", name="Question 1, not answered")).to_be_visible()
+
+    page.get_by_label("False").check()
+    saved(page)
+    first = questions.get_by_role("button", name="Question 1, answered")
+    expect(first).to_be_visible()
+    expect(first).to_contain_text("✓")  # said in text, not by colour alone
+    page.get_by_role("button", name="Check answer").click()
+    expect(page.locator(".feedback")).to_contain_text("Incorrect")
+    expect(questions.get_by_role("button", name="Question 1, checked")).to_be_visible()
+
+    questions.get_by_role("button", name="Question 3, not answered").click()
+    answer = page.get_by_label("Your answer")
+    answer.press_sequentially("Lipson")
+    saved(page)
+    third = questions.get_by_role("button", name="Question 3, answered")
+    expect(third).to_contain_text("✓")
+    answer.fill("")  # cleared: no longer answered
+    expect(questions.get_by_role("button", name="Question 3, not answered")).to_be_visible()
+    expect(questions.get_by_role("button", name="Question 3, not answered")).not_to_contain_text(
+        "✓"
+    )
+    expect(questions.get_by_role("button", name="Question 2, not answered")).to_be_visible()
+
+    page.reload()  # the full page agrees
+    expect(questions.get_by_role("button", name="Question 1, checked")).to_contain_text("✓")
+    expect(questions.get_by_role("button", name="Question 3, not answered")).to_be_visible()
+    assert console_errors == []

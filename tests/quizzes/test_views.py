@@ -338,7 +338,9 @@ def test_a_text_only_item_is_shown_but_neither_answered_nor_scored(alice):
     page = client.get(take_url(attempt, 1)).content.decode()
     assert '<h1 class="question-heading">Note</h1>' in page and "regimes are rules" in page
     assert 'name="answer"' not in page
-    assert 'aria-label="Note"' in page and 'aria-label="Question 1, not answered"' in page
+    assert 'aria-label="Note"' in page
+    assert '<span id="qnav-name-2" hidden>Question 1,</span>' in page
+    assert '<span class="visually-hidden">not answered</span>' in page
     # The note is not numbered as a question: the question after it is question 1 of 1.
     second = client.get(take_url(attempt, 2)).content.decode()
     assert '>Question 1 <span class="question-of">of 1</span></h1>' in second
@@ -381,3 +383,25 @@ def test_an_attempts_pages_are_never_stored_and_send_a_submitted_one_to_its_resu
     assert response.status_code == 302 and response.url == submitted.get_absolute_url()
     assert response.url.endswith("/review/")
     assert "Check before you submit" not in client.get(response.url).content.decode()
+
+
+def test_an_autosave_updates_its_slot_in_the_question_list_out_of_band(alice):
+    quiz = quiz_from_gift("Read this first.\n\n::q:: Type it {=word}\n", slug="oob")
+    client = client_for(alice)
+    attempt = services.start_attempt(quiz, alice)
+    reply = client.post(take_url(attempt, 2), {"answer": "word"}, **HX).content.decode()
+    assert reply.lstrip().startswith('<p id="save-status"') and "Saved" in reply
+    assert (
+        '<span id="slot-state-2" class="slot-state is-answered" hx-swap-oob="true">'
+        '<span class="answered-mark" aria-hidden="true">✓</span>'
+        '<span class="visually-hidden">answered</span></span>'
+    ) in reply
+    emptied = client.post(take_url(attempt, 2), {"answer": ""}, **HX).content.decode()
+    assert (
+        '<span id="slot-state-2" class="slot-state" hx-swap-oob="true">'
+        '<span class="visually-hidden">not answered</span></span>'
+    ) in emptied
+    # Without JavaScript the whole page says the same.
+    page = client.get(take_url(attempt, 1)).content.decode()
+    assert '<span id="slot-state-2" class="slot-state">' in page
+    assert "hx-swap-oob" not in page
