@@ -33,7 +33,7 @@ THEORY_TYPES = {
 }  # fmt: skip
 LESSON_TYPES = {
     "slug": "text", "title": "text", "order": "number", "status": "text", "theory": "text",
-    "summary": "text", "objectives": "texts", "cases": "texts", "takeaways": "texts",
+    "summary": "text", "objectives": "texts", "takeaways": "texts",
     "misconception": "text", "key_terms": "texts", "sources": "texts",
 }  # fmt: skip
 
@@ -131,7 +131,6 @@ def _load_lessons(folder: Path, documents: list) -> None:
                 "status": meta.get("status", "published"),
                 "summary": meta["summary"],
                 "objectives": meta.get("objectives") or [],
-                "related_cases": meta.get("cases") or [],
                 "takeaways": meta.get("takeaways") or [],
                 "misconception": meta.get("misconception", ""),
                 "body": doc.body,
@@ -203,7 +202,6 @@ def export(content_dir: Path) -> None:
             "objectives": lesson.objectives,
             "key_terms": sorted(t.slug for t in lesson.key_terms.all()),
             "sources": sorted(s.key for s in lesson.sources.all()),
-            "cases": lesson.related_cases,
             "takeaways": lesson.takeaways,
             "misconception": lesson.misconception,
         }

@@ -128,7 +128,6 @@ class Lesson(Publishable):
     objectives = models.JSONField(default=list, blank=True)
     key_terms = models.ManyToManyField(GlossaryTerm, blank=True, related_name="key_in_lessons")
     sources = models.ManyToManyField(Source, blank=True, related_name="lessons")
-    related_cases = models.JSONField(default=list, blank=True, help_text="Case slugs")
     takeaways = models.JSONField(default=list, blank=True)
     misconception = models.TextField(blank=True)
     misconception_html = models.TextField(blank=True, editable=False)

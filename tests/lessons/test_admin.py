@@ -35,7 +35,6 @@ def _lesson_edit(client, lesson, body: str):
             "sources": [s.pk for s in lesson.sources.all()],
             "objectives": '["Explain the shadow of the future"]',
             "takeaways": '["It works"]',
-            "related_cases": "[]",
             "body": body,
         }
     )
@@ -75,8 +74,7 @@ def test_a_revision_can_be_restored(client, carol, content):
     assert page.status_code == 200
     form = page.context["adminform"].form
     data = {k: v for k, v in form.initial.items() if v is not None}
-    data.update({"objectives": '[]', "takeaways": '[]', "related_cases": '[]',
-                 "key_terms": [], "sources": []})  # fmt: skip
+    data.update({"objectives": "[]", "takeaways": "[]", "key_terms": [], "sources": []})
     client.post(f"/admin/lessons/lesson/{lesson.pk}/history/{version.pk}/", data)
     lesson.refresh_from_db()
     assert lesson.title == original_title

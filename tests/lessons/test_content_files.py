@@ -142,6 +142,8 @@ def test_loading_again_renders_the_changed_text(db, tmp_path):
         ("lessons", "takeaways:\n", "takeaways:\n  - Words: more words\n",
          "'takeaways' item 1 is a dict, not a str (quote an item that contains ': ')"),
         ("lessons", "title:", "colour: blue\ntitle:", "unknown key 'colour'"),
+        # A lesson's cases are linked from the case files (their `lessons:`).
+        ("lessons", "title:", "cases: [concert-of-europe]\ntitle:", "unknown key 'cases'"),
         ("theories", "title:", "order: first\ntitle:", "'order' should be a number, not str"),
         ("cases", "\nperiod:", "\nperiod: 1815\nold_period:", "'period' should be text, not int"),
     ],

@@ -174,7 +174,6 @@ def authored(world):
     lesson = Lesson.objects.create(
         slug="xss-lesson", title=SHORT, order=50, theory=theory, status="published",
         summary=ALL, objectives=[SHORT], takeaways=[SHORT], misconception=ALL, body=ALL,
-        related_cases=[case.slug],
     )  # fmt: skip
     lesson.key_terms.add(term)
     lesson.sources.add(source)
