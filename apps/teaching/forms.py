@@ -242,9 +242,18 @@ def credit_field(negative: bool, current: Decimal | None = None) -> forms.TypedC
     return forms.TypedChoiceField(
         label="Credit",
         choices=[(f"{p:f}", _percent_label(p)) for p in percents],
-        coerce=lambda value: float(Decimal(value) / 100),
+        coerce=_fraction_of_percent,
         initial="0",
     )
+
+
+def _fraction_of_percent(value) -> float:
+    # A ValueError is what the field turns into "not one of the choices"; Decimal's own
+    # error would escape has_changed(), which formsets call before any validation.
+    try:
+        return float(Decimal(value) / 100)
+    except ArithmeticError as error:
+        raise ValueError(value) from error
 
 
 def misconception_field(misconceptions: list[tuple[str, str]], label: str) -> forms.ChoiceField:

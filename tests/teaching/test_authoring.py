@@ -4,11 +4,12 @@ answered questions, duplicate, move, remove and copy; with and without htmx."""
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from apps.quizzes.kinds import grade_response
 from apps.quizzes.models import Choice, Question, Quiz
-from apps.teaching.forms import MAX_ROWS
+from apps.teaching.forms import MAX_ROWS, credit_field
 from tests.teaching.conftest import HX, answered, client_for, quiz_from_gift
 
 pytestmark = pytest.mark.django_db
@@ -402,3 +403,10 @@ def test_a_question_stops_offering_rows_at_the_limit(ingrid, own_quiz):
     assert "Add another row" not in page
     assert client.post(new_question_url(own_quiz, "single"), data).status_code == 302
     assert len(own_quiz.questions.get(title="full").choice_list) == MAX_ROWS
+
+
+def test_a_credit_that_is_not_a_number_is_a_field_error_never_a_500():
+    field = credit_field(negative=False)
+    assert field.has_changed("0", ":")  # formsets ask this before validating
+    with pytest.raises(ValidationError):
+        field.clean(":")
