@@ -70,6 +70,11 @@ def browser_world() -> World:
     check = world.extra["checks"][1]
     wrong = check.question.choices.get(fraction=0)
     quiz_services.answer_check(check, world.user("alice"), wrong.pk)
+    # The open attempt has its first question answered: the question list marks it.
+    attempt = world.open_attempt
+    first = attempt.responses.get(question_id=attempt.question_order[0]).question
+    answer = first.choices.first().pk if first.lists_choices else "Lipson"
+    quiz_services.save_response(attempt, first.pk, answer)
     return world
 
 
@@ -112,6 +117,9 @@ def crawl_plan(world: World) -> dict[str, list[Page]]:
             pages.append(Page("404 page", "/no-such-page/"))
         if role == "student":
             pages.append(Page("403 page", "/teach/"))
+        if role == "teaching assistant":
+            # Told they teach the class, so cannot join it (a 403 with its own page).
+            pages.append(Page("the join link of a class they assist", world.klass.join_path()))
         plan[role] = pages
     return plan
 
