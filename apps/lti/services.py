@@ -281,7 +281,7 @@ def queue_scores_for_attempt(sender, attempt: Attempt, **kwargs) -> None:
     """Receiver of quizzes' attempt_graded: queue the student's score on every graded link
     of that quiz in the courses they study in, then try to send at once."""
     links = GradedLink.objects.filter(
-        quiz=attempt.quiz,
+        quiz_id=attempt.quiz_id,
         course__roles__user=attempt.user,
         course__roles__role=CourseRole.Role.STUDENT,
     ).select_related(*LINK_RELATED)
