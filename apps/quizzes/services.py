@@ -271,8 +271,12 @@ def close_overdue_attempts(attempts, now=None) -> int:
 
 def _close(attempt: Attempt, now) -> None:
     """Grade every response in one pass and mark the attempt submitted."""
+    # In the order they were written; Response's default order would join the attempt
+    # and its quiz only to sort one attempt's rows by them.
     responses = list(
-        attempt.responses.select_related("question").prefetch_related("question__choices")
+        attempt.responses.select_related("question")
+        .prefetch_related("question__choices")
+        .order_by("pk")
     )
     for response in responses:
         _grade(response)

@@ -263,7 +263,7 @@ def summary(request: HttpRequest, attempt_id: int) -> HttpResponse:
 @require_POST
 def submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
     """Grade once: a repeated post finds the attempt submitted and just shows it."""
-    attempt = services.submit_attempt(_get_own_attempt(request, attempt_id))
+    attempt = services.submit_attempt(_get_own_attempt(request, attempt_id, with_quiz=False))
     return _leave_attempt(request, attempt)
 
 
