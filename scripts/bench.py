@@ -6,7 +6,8 @@ throughput, latency and gunicorn worker CPU per request for each page (with targ
 the static-file reference, queries per request,
 bytes over the wire, GIFT-parser and lab timings, the exam burst (students signed in,
 then a second one where they sign in first), and a live classroom session.
-BENCH_DB, BENCH_PORT and BENCH_REDIS_URL keep two benches on one machine apart. `scripts/bench.py live` runs the live session alone.
+BENCH_DB, BENCH_PORT and BENCH_REDIS_URL keep two benches on one machine apart. `scripts/bench.py live` runs the live session alone;
+`scripts/bench.py pages [NAME …]` only the page table, for the pages named (all by default).
 Every process it starts is stopped at the end.
 """
 
@@ -538,7 +539,8 @@ def page_targets(name: str, ratio: float, cpu_ms: float | None, queries) -> list
     return targets
 
 
-def print_report(results: dict) -> None:
+def print_pages(results: dict) -> None:
+    """The page table: req/s, ratio to the static reference, CPU per request, latency."""
     reference = results["reference"]["rps"]
     print(f"\nStatic reference (same lesson bytes, same server): {reference:.0f} req/s\n")
     header = ("page", "req/s", "ratio", "CPU ms", "p50 ms", "p95 ms", "p99 ms", "errors",
@@ -558,6 +560,10 @@ def print_report(results: dict) -> None:
         )
     print("(CPU ms: gunicorn worker CPU time (utime+stime) during the run / requests served;")
     print(" queries: to render the page, the whole-page cache bypassed; BEGIN/COMMIT count)")
+
+
+def print_report(results: dict) -> None:
+    print_pages(results)
     weights = results["weights"]
     total = weights["lesson_first_view_total"] / 1024
     js = weights["lesson_first_view_js"] / 1024
@@ -645,6 +651,47 @@ def print_burst(burst: dict, who: str) -> None:
     print()
 
 
+def main_pages_only(names: list[str]) -> None:
+    """`scripts/bench.py pages [NAME …]`: the page table alone, for the pages named (every
+    page by default), on a fresh bench database with two students: a quick run that the
+    bench still works, and the CPU per request of a page one is changing."""
+    from scripts.bench_setup import query_counts
+
+    OUT.mkdir(exist_ok=True)
+    if redis_answers():
+        ENV["REDIS_URL"] = REDIS_URL
+    print(f"Preparing: database {DB_NAME}, static files, content …", flush=True)
+    reset_database()
+    manage("migrate", "--noinput", "-v0")
+    manage("load_content")
+    manage("collectstatic", "--noinput", "-v0")
+    django_setup()
+    from django.core.cache import cache
+
+    from scripts.bench_setup import prepare
+
+    cache.clear()
+    fixtures = prepare(ROOT, 2)
+    unknown = set(names) - set(fixtures["pages"])
+    if unknown:
+        sys.exit(
+            f"No such page: {', '.join(sorted(unknown))}; pages: {', '.join(fixtures['pages'])}"
+        )
+    fixtures["pages"] = {n: p for n, p in fixtures["pages"].items() if not names or n in names}
+    server = start_server()
+    try:
+        for path in [p for p, _ in fixtures["pages"].values()] + [fixtures["static_reference"]]:
+            urllib.request.urlopen(BASE + path).read()
+        results = {"reference": wrk(fixtures["static_reference"]), "pages": {}}
+        for name, (path, env) in fixtures["pages"].items():
+            results["pages"][name] = wrk(path, **env) | {"path": path}
+        results["queries"] = query_counts(fixtures)
+    finally:
+        stop(server)
+    (OUT / "pages.json").write_text(json.dumps(results, indent=2))
+    print_pages(results)
+
+
 def main_live_only() -> None:
     """`scripts/bench.py live`: only the live session, on a fresh bench database."""
     OUT.mkdir(exist_ok=True)
@@ -666,4 +713,9 @@ def main_live_only() -> None:
 
 if __name__ == "__main__":
     sys.path.insert(0, str(ROOT))
-    main_live_only() if sys.argv[1:] == ["live"] else main()
+    if sys.argv[1:] == ["live"]:
+        main_live_only()
+    elif sys.argv[1:2] == ["pages"]:
+        main_pages_only(sys.argv[2:])
+    else:
+        main()
