@@ -220,12 +220,20 @@ def read_gift(path: Path) -> list[GiftQuestion]:
 
 
 def question_from_gift(gift: GiftQuestion, quiz: Quiz, position: int) -> tuple[Question, list]:
-    """An unsaved question and its choices; ValueError for what the model cannot hold."""
+    """An unsaved question and its choices; ValueError for what the model cannot hold,
+    and for a question that no answer earns credit in (every import and load refuses it
+    through here)."""
     if gift.format not in TextFormat.values:
         raise ValueError(f"unknown text format '{gift.format}'")
     for answer in gift.answers:
         if not -1 <= answer.fraction <= 1:
             raise ValueError(f"a weight of {answer.fraction:.0%} is outside -100%..100%")
+    # Matching pairs carry no credit of their own: the pairs are the key.
+    if gift.answers and not spec_of(gift.kind).pairs and max(a.fraction for a in gift.answers) <= 0:
+        raise ValueError(
+            "no answer earns credit; give the right one full credit (= in GIFT, "
+            "fraction 100 in Moodle XML)"
+        )
     tagged = {a.misconception for a in gift.answers if a.misconception}
     if tagged:
         known = set(Misconception.objects.filter(slug__in=tagged).values_list("slug", flat=True))

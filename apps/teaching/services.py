@@ -211,16 +211,6 @@ def check_questions(text: str) -> GiftResult:
                 gift.line,
                 f"{len(gift.answers)} answers; a question can have at most {MAX_ROWS}",
             )
-        if (
-            gift.answers
-            and gift.kind != Question.Kind.MATCHING
-            and max(a.fraction for a in gift.answers) <= 0
-        ):
-            raise GiftSyntaxError(
-                gift.line,
-                "no answer earns credit; give the right one full credit (= in GIFT, "
-                "fraction 100 in Moodle XML)",
-            )
         try:
             question_from_gift(gift, Quiz(), 0)
         except ValueError as exc:

@@ -133,6 +133,35 @@ def test_import_questions_saves_nothing_and_names_the_question_and_line_on_error
     assert not Quiz.objects.filter(slug="new-one").exists()
 
 
+@pytest.mark.parametrize(
+    ("name", "text", "line"),
+    [
+        ("q.gift", TWO + "\n// nothing is right\n::none:: Pick {~A ~B}\n", 6),
+        (
+            "q.xml",
+            '<?xml version="1.0"?>\n<quiz>\n<question type="multichoice"><name><text>none'
+            "</text></name><questiontext><text>Pick</text></questiontext>"
+            '<answer fraction="0"><text>a</text></answer>'
+            '<answer fraction="-50"><text>b</text></answer></question>\n</quiz>\n',
+            3,
+        ),
+    ],
+)
+def test_import_questions_refuses_a_question_no_answer_earns_credit_in(tmp_path, name, text, line):
+    """The same refusal as the teaching area's import, naming the file and line."""
+    quiz_from_gift(TWO, slug="two")
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    expected = rf"Nothing was imported\. {path}:{line}: question 'none': no answer earns credit"
+    with pytest.raises(CommandError, match=expected) as refused:
+        run("import_questions", str(path), "--quiz", "two")
+    assert refused.value.returncode == 1  # the shell's exit status
+    assert Question.objects.filter(quiz__slug="two").count() == 2
+    with pytest.raises(CommandError, match="no answer earns credit"):
+        run("import_questions", str(path), "--quiz", "fresh")
+    assert not Quiz.objects.filter(slug="fresh").exists()
+
+
 def test_a_failing_import_exits_with_a_non_zero_status(tmp_path):
     bad = tmp_path / "bad.gift"
     bad.write_text("::x:: Unclosed {=a ~b\n", encoding="utf-8")
