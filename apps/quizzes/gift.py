@@ -831,18 +831,30 @@ def _tag_misconceptions(question: GiftQuestion, comments: list[tuple[int, str]])
     comment lines only for ``[id:]`` and ``[tag:]``, so it ignores these."""
     for number, comment in comments:
         for slug in _MISCONCEPTION_RE.findall(comment):
-            if not _SLUG_RE.fullmatch(slug):
-                raise GiftSyntaxError(
-                    number, f"expected a slug like a-regime-is-an-organisation, found {slug!r}"
-                )
-            answer = _answer_tagged_at(question, number)
-            if answer.fraction >= 1:
-                raise GiftSyntaxError(
-                    number, "a misconception tags a wrong answer, not a right one"
-                )
-            if answer.misconception:
-                raise GiftSyntaxError(number, "this answer already has a misconception")
-            answer.misconception = slug
+            problem = slug_problem(slug) or tag_misconception(
+                _answer_tagged_at(question, number), slug
+            )
+            if problem:
+                raise GiftSyntaxError(number, problem)
+
+
+def slug_problem(slug: str) -> str:
+    """Why `slug` cannot name a misconception ("" when it can)."""
+    if _SLUG_RE.fullmatch(slug):
+        return ""
+    return f"expected a slug like a-regime-is-an-organisation, found {slug!r}"
+
+
+def tag_misconception(answer: GiftAnswer, slug: str) -> str:
+    """Tag the answer with the misconception `slug`, or say why it cannot be (a right
+    answer reveals none; an answer has one at most). GIFT's and Moodle XML's markers both
+    come through here."""
+    if answer.fraction >= 1:
+        return "a misconception tags a wrong answer, not a right one"
+    if answer.misconception:
+        return "this answer already has a misconception"
+    answer.misconception = slug
+    return ""
 
 
 def _answer_tagged_at(question: GiftQuestion, number: int) -> GiftAnswer:

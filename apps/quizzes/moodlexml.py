@@ -23,7 +23,11 @@ Moodle ``type``             kind here
 ==========================  ====================================================
 
 Every question keeps its name, text format, general feedback, per-answer feedback, hints,
-penalty, ``defaultgrade`` (as whole points), ``idnumber`` and tags.  What has no place here
+penalty, ``defaultgrade`` (as whole points), ``idnumber`` and tags.  An answer's
+misconception is a question tag ``misconception:N:slug``, N counting the question's
+``<answer>`` elements from 1: Moodle reads only ``<text>``, ``<feedback>`` and the fraction
+of an answer, so an element of our own there would be dropped by a trip through Moodle,
+while question tags are imported and exported again.  What has no place here
 (combined feedback, embedded files, units, case-sensitive short answers) is dropped with a
 warning; a type or a Cloze question that maps onto no kind raises :class:`MoodleXmlError`
 naming the question and its line, as does anything malformed.
@@ -54,6 +58,8 @@ from apps.quizzes.gift import (
     GiftQuestion,
     GiftResult,
     GiftSyntaxError,
+    slug_problem,
+    tag_misconception,
 )
 
 __all__ = ["MoodleXmlError", "looks_like_moodle_xml", "parse_moodle_xml", "write_moodle_xml"]
@@ -65,6 +71,11 @@ _FORMATS = {"html": "html", "moodle_auto_format": "moodle", "plain_text": "plain
 _FORMAT_NAMES = {ours: theirs for theirs, ours in _FORMATS.items()}
 _XML_START = re.compile(r"<\?xml|<!DOCTYPE|<quiz[\s>]")
 _IGNORED_FEEDBACK = ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback")
+# An answer's misconception, as a question tag; "misconception:" followed by anything else
+# is an ordinary tag.
+_MISCONCEPTION_TAG = re.compile(r"misconception:(\d+):(.*)", re.I | re.S)
+# Types whose answers are <answer> elements, in the order the reader keeps them.
+_TAGGABLE = ("multichoice", "truefalse", "shortanswer", "numerical")
 
 
 class MoodleXmlError(GiftSyntaxError):
@@ -223,13 +234,43 @@ class _Reader:
         question.category = self.category
         question.general_feedback = self.field("generalfeedback")
         question.id = self.node.value("idnumber")
-        question.tags = [tag.value("text") for tag in self.tags() if tag.value("text")]
+        markers = []
+        for tag in self.tags():
+            text = tag.value("text")
+            if marker := _MISCONCEPTION_TAG.fullmatch(text):
+                markers.append((int(marker[1]), marker[2].strip(), tag.line))
+            elif text:
+                question.tags.append(text)
         question.hints = [hint.value("text") for hint in self.node.all("hint")]
         question.points = self.points()
         question.penalty = self.penalty()
         self.check_files()
         readers[moodle_type](question)
+        for number, slug, line in markers:
+            self.tag_misconception(moodle_type, question, number, slug, line)
         return question
+
+    def tag_misconception(
+        self, moodle_type: str, question: GiftQuestion, number: int, slug: str, line: int
+    ) -> None:
+        """Tag the question's `number`th <answer> with the misconception `slug`."""
+        nodes = self.node.all("answer")
+        if moodle_type not in _TAGGABLE:
+            raise self.fail(f"a misconception tags an <answer>, which {moodle_type} has not", line)
+        if not 1 <= number <= len(nodes):
+            raise self.fail(
+                f"the tag misconception:{number}:… names answer {number}; the question has "
+                f"{len(nodes)} <answer> elements",
+                line,
+            )
+        if moodle_type == "truefalse":
+            value = nodes[number - 1].value("text").lower()
+            answer = next(a for a in question.answers if a.text == value)
+        else:
+            answer = question.answers[number - 1]
+        problem = slug_problem(slug) or tag_misconception(answer, slug)
+        if problem:
+            raise self.fail(problem, line)
 
     def text_format(self, name: str, line: int | None = None) -> str:
         if name not in _FORMATS:
@@ -575,10 +616,20 @@ def _write_question(quiz: ET.Element, question: GiftQuestion) -> None:
     _KIND_WRITERS[question.kind](node, question)
     for hint in question.hints:
         _text(ET.SubElement(node, "hint"), hint, fmt)
-    if question.tags:
-        tags = ET.SubElement(node, "tags")
-        for tag in question.tags:
-            _text(ET.SubElement(tags, "tag"), tag)
+    tags = list(question.tags)
+    for tag in tags:
+        if _MISCONCEPTION_TAG.fullmatch(tag):
+            raise ValueError(f"the tag {tag!r} would read back as an answer's misconception")
+    # Every kind with answers writes them in order, one <answer> each (true/false too).
+    for number, answer in enumerate(question.answers, start=1):
+        if answer.misconception:
+            if problem := slug_problem(answer.misconception):
+                raise ValueError(problem)
+            tags.append(f"misconception:{number}:{answer.misconception}")
+    if tags:
+        element = ET.SubElement(node, "tags")
+        for tag in tags:
+            _text(ET.SubElement(element, "tag"), tag)
 
 
 def _answer(node: ET.Element, answer: GiftAnswer, fmt: str, text: str) -> ET.Element:

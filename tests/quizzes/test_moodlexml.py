@@ -290,3 +290,106 @@ def test_many_unclosed_cloze_gaps_are_read_in_linear_time():
     body = f'<question type="cloze"><name><text>Big</text></name><questiontext><text>{text}'
     with pytest.raises(MoodleXmlError, match="with 0 gaps"):
         parse_moodle_xml(one(body + "</text></questiontext></question>"))
+
+
+# Misconceptions travel as question tags "misconception:N:slug" (N counts the <answer>s).
+
+TAGGED = """\
+::Regime or body:: What is an international regime? {
+  =A set of shared principles, norms, rules and procedures in one issue area.
+  ~An international organisation with a headquarters and staff.
+  // [misconception:a-regime-is-an-organisation]
+  ~A treaty signed by the great powers.
+}
+
+// [tag:regimes]
+// [misconception:a-regime-is-an-organisation]
+::Same thing:: A regime is the same thing as an organisation. {FALSE}
+
+::Kind of thing:: A regime is a set of _____ in one issue area. {
+  =rules
+  =%0%*organi*ation*#No: an organisation can serve a regime, but it is not one.
+  // [misconception:a-regime-is-an-organisation]
+}
+
+::Year:: When did the Crimean War begin? {#
+  =1853:0
+  =%0%1914:0#That is the First World War.
+  // [misconception:wrong-war]
+}
+"""
+
+
+def test_misconceptions_are_written_as_tags_naming_the_answer_and_read_back():
+    questions = parse_gift(TAGGED).questions
+    written = write_moodle_xml(questions)
+    assert "<text>misconception:2:a-regime-is-an-organisation</text>" in written
+    # True/false: the wrong value is "true", the first <answer> written.
+    assert "<text>regimes</text>" in written
+    assert "<text>misconception:1:a-regime-is-an-organisation</text>" in written
+    assert "<text>misconception:2:wrong-war</text>" in written
+    back = parse_moodle_xml(written).questions
+    assert back == questions
+    assert back[1].tags == ["regimes"]
+    assert [a.misconception for a in back[0].answers] == ["", "a-regime-is-an-organisation", ""]
+
+
+def moodle_question(answers: str, tags: str, moodle_type: str = "multichoice") -> str:
+    return (
+        f'<?xml version="1.0"?>\n<quiz>\n<question type="{moodle_type}"><name><text>Q</text>'
+        f"</name><questiontext><text>Pick</text></questiontext>\n{answers}\n"
+        f"<tags>\n{tags}\n</tags></question>\n</quiz>\n"
+    )
+
+
+ANSWERS = (
+    '<answer fraction="100"><text>rules</text></answer>'
+    '<answer fraction="0"><text>an organisation</text></answer>'
+)
+
+
+def test_a_tag_from_moodle_tags_the_answer_it_counts_to():
+    text = moodle_question(
+        '<answer fraction="100"><text>false</text></answer>'
+        '<answer fraction="0"><text>true</text></answer>',
+        "<tag><text>Misconception:2: a-regime-is-an-organisation</text></tag>"
+        "<tag><text>misconception: of a kind</text></tag>",
+        "truefalse",
+    )
+    (question,) = parse_moodle_xml(text).questions
+    # The reader puts true first; the tag followed the answer, not its place.
+    assert [(a.text, a.misconception) for a in question.answers] == [
+        ("true", "a-regime-is-an-organisation"),
+        ("false", ""),
+    ]
+    assert question.tags == ["misconception: of a kind"]  # not a marker: an ordinary tag
+
+
+@pytest.mark.parametrize(
+    ("tags", "message"),
+    [
+        ("<tag><text>misconception:3:x</text></tag>", "names answer 3; the question has 2"),
+        ("<tag><text>misconception:0:x</text></tag>", "names answer 0"),
+        ("<tag><text>misconception:1:x</text></tag>", "tags a wrong answer, not a right one"),
+        ("<tag><text>misconception:2:Not A Slug</text></tag>", "expected a slug"),
+        (
+            "<tag><text>misconception:2:a</text></tag>\n<tag><text>misconception:2:b</text></tag>",
+            "already has a misconception",
+        ),
+    ],
+)
+def test_a_misconception_tag_that_cannot_apply_is_refused_by_its_line(tags, message):
+    with pytest.raises(MoodleXmlError, match=rf"line \d+: question 'Q': .*{message}"):
+        parse_moodle_xml(moodle_question(ANSWERS, tags))
+
+
+def test_a_misconception_tag_on_a_type_without_answers_is_refused():
+    text = moodle_question("", "<tag><text>misconception:1:x</text></tag>", "essay")
+    with pytest.raises(MoodleXmlError, match="essay has not"):
+        parse_moodle_xml(text)
+
+
+def test_the_writer_refuses_a_plain_tag_that_would_read_back_as_a_misconception():
+    question = replace(parse_gift(TAGGED).questions[0], tags=["misconception:1:sly"])
+    with pytest.raises(ValueError, match="would read back as an answer's misconception"):
+        write_moodle_xml([question])

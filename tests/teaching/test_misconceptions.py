@@ -17,7 +17,7 @@ from apps.quizzes.models import Attempt, Choice, Misconception, Question
 from apps.site.content import link_targets
 from apps.teaching import statistics
 from tests.conftest import make_user
-from tests.teaching.conftest import answered, client_for, quiz_from_gift
+from tests.teaching.conftest import answered, client_for, import_gift_text, quiz_from_gift
 from tests.teaching.test_authoring import question_data, rows
 
 pytestmark = pytest.mark.django_db
@@ -103,6 +103,26 @@ def test_a_marker_that_tags_nothing_wrong_is_refused_with_its_line(text, line, m
     with pytest.raises(GiftSyntaxError) as error:
         parse_gift(text)
     assert error.value.line == line and message in error.value.message
+
+
+def test_tags_round_trip_through_moodle_xml_export_and_import(ingrid, misconceptions):
+    """Exported as Moodle XML tags (misconception:N:slug), read back onto the same answers."""
+    source = quiz_from_gift(TAGGED, slug="tagged", owner=ingrid)
+    target = quiz_from_gift("", slug="target", owner=ingrid)
+    client = client_for(ingrid)
+    url = reverse("teach:quiz_export", args=[source.pk]) + "?format=moodlexml"
+    xml = client.get(url).content.decode()
+    assert "<text>misconception:2:a-regime-is-an-organisation</text>" in xml
+    import_gift_text(client, reverse("teach:quiz_import", args=[target.pk]), xml)
+
+    def tagged(quiz):
+        return list(
+            Choice.objects.filter(question__quiz=quiz, misconception__isnull=False)
+            .order_by("question__position", "position")
+            .values_list("question__title", "position", "misconception")
+        )
+
+    assert tagged(target) == tagged(source) != []
 
 
 def test_an_unknown_misconception_is_refused_naming_the_questions_line(ingrid, misconceptions):
