@@ -11,6 +11,18 @@ numerical ``numerical_question``; matching ``matching_question``; essay
 credit on an option, wildcards, "any other number") is listed in the package's report,
 one line per question affected, and written to ``regimes-report.txt`` in the zip, which
 Canvas ignores (it is not in the manifest).
+
+Canvas converts the package to QTI 2.1 with its QTIMigrationTool and then reads it with
+the rules of ``gems/plugins/qti_exporter/lib/qti/*.rb``; the ones this writer follows:
+
+- a short answer is every text a condition of the item compares the response with, so
+  only the right answers appear in conditions (a wrong one's feedback cannot be kept);
+- a matching option is told apart by the first run of digits in its ident (``m1``,
+  ``m2``…), and a pair is a condition that adds to the score;
+- an exact number is ``<or>`` of ``varequal`` and a ``vargte``/``varlte`` pair (its margin),
+  a range an ``<and>`` of the two; feedback on a right number is read from its condition;
+- a feedback ident containing "correct", "wrong", "general_" or "_all" is read as the
+  question's own, so answers' idents never contain the quiz's slug.
 """
 
 from __future__ import annotations
@@ -174,7 +186,8 @@ def _material(parent: ET.Element, html: str) -> None:
 def _item(section: ET.Element, ident: str, question: GiftQuestion) -> list[str]:
     """Write one item; return what Canvas will not score as this site does."""
     item = _sub(section, "item", ident=ident, title=question.title or f"Question {ident}")
-    answer_ids = [f"{ident}-a{index}" for index in range(1, len(question.answers) + 1)]
+    # Scoped to the item, and free of the slug: see the module's notes on feedback idents.
+    answer_ids = [f"a{index}" for index in range(1, len(question.answers) + 1)]
     fields = _sub(_sub(item, "itemmetadata"), "qtimetadata")
     scored = question.kind != "description"
     for label, entry in (
@@ -290,17 +303,21 @@ def _fib(presentation, fibtype: str | None = None) -> None:
 
 def _write_short(presentation, processing, question, ids, feedback) -> list[str]:
     _fib(presentation)
+    # Canvas accepts every text a condition names, so only the right answers are named.
+    right = [(a, answer_id) for a, answer_id in zip(question.answers, ids, strict=True)
+             if a.fraction == 1.0]  # fmt: skip
     _feedback_conditions(
-        processing, question.answers, ids, feedback,
+        processing, [a for a, _ in right], [i for _, i in right], feedback,
         lambda text: _html(question, text), lambda answer, answer_id: answer.text,
     )  # fmt: skip
-    right = [a for a in question.answers if a.fraction == 1.0]
     if right:
         _when(
             _condition(processing, "No", score="100"),
-            *(_equal(answer.text) for answer in right),
+            *(_equal(answer.text) for answer, _ in right),
         )
     lost = _partial(question.answers)
+    if any(a.feedback and a.fraction != 1.0 for a in question.answers):
+        lost.append("Canvas keeps feedback only on right short answers; the others' is left out")
     if any("*" in answer.text for answer in question.answers):
         lost.append("Canvas has no wildcards; an answer with * matches only itself")
     return lost
@@ -309,24 +326,33 @@ def _write_short(presentation, processing, question, ids, feedback) -> list[str]
 def _write_numerical(presentation, processing, question, ids, feedback) -> list[str]:
     _fib(presentation, "Decimal")
     lost = _partial(question.answers)
-    for answer in question.answers:
+    for answer, answer_id in zip(question.answers, ids, strict=True):
         if answer.fraction != 1.0:
             continue
+        both = ET.Element("and")
         if answer.low is not None and answer.high is not None:
             low, high = _decimal(answer.low), _decimal(answer.high)
+            test = both  # Canvas: a range answer
         elif answer.value is not None:
             # In decimal, so 3.14 ± 0.01 is written 3.13..3.15, as the author means it.
             value, tolerance = _decimal(answer.value), _decimal(answer.tolerance)
             low, high = value - tolerance, value + tolerance
+            test = ET.Element("or")  # Canvas: an exact answer, its margin from the bounds
+            test.extend([_equal(_number(value)), both])
         else:
             lost.append("Canvas has no 'any other number' answer; it is left out")
             continue
-        both = ET.Element("and")
         for tag, bound in (("vargte", low), ("varlte", high)):
-            _sub(both, tag, format(bound.normalize(), "f"), respident="response1")
-        _when(_condition(processing, "No", score="100"), both)
-    if any(answer.feedback for answer in question.answers):
-        lost.append("Canvas shows no feedback per numerical answer; it is left out")
+            _sub(both, tag, _number(bound), respident="response1")
+        key = ""
+        if answer.feedback:
+            key = f"{answer_id}_fb"
+            feedback[key] = _html(question, answer.feedback)
+        _when(_condition(processing, "No", score="100", feedback=key), test)
+    if any(a.feedback and a.fraction != 1.0 for a in question.answers):
+        lost.append(
+            "Canvas keeps feedback only on right numerical answers; the others' is left out"
+        )
     return lost
 
 
@@ -334,9 +360,14 @@ def _decimal(number: float) -> Decimal:
     return Decimal(repr(number))
 
 
+def _number(number: Decimal) -> str:
+    return format(number.normalize(), "f")
+
+
 def _write_matching(presentation, processing, question, ids, feedback) -> list[str]:
     options = sorted({a.match for a in question.answers}, key=lambda t: (t.casefold(), t))
-    option_ids = {text: f"{ids[0]}-m{index}" for index, text in enumerate(options, start=1)}
+    # Canvas tells options apart by the first number in their idents.
+    option_ids = {text: f"m{index}" for index, text in enumerate(options, start=1)}
     pairs = [(a, answer_id) for a, answer_id in zip(question.answers, ids, strict=True) if a.text]
     share = f"{100 / len(pairs):.2f}" if pairs else "0"
     for answer, answer_id in pairs:
@@ -346,7 +377,8 @@ def _write_matching(presentation, processing, question, ids, feedback) -> list[s
         for text in options:
             label = _sub(render, "response_label", ident=option_ids[text])
             _material(label, _html(question, text, True))
-        condition = _sub(processing, "respcondition")
+        # Each pair scores on its own, so processing goes on after a match.
+        condition = _sub(processing, "respcondition", **{"continue": "Yes"})
         var = _sub(condition, "conditionvar")
         _sub(var, "varequal", option_ids[answer.match], respident=f"response_{answer_id}")
         _sub(condition, "setvar", share, varname="SCORE", action="Add")

@@ -2,6 +2,7 @@
 and question types Canvas's importer reads; what Canvas scores differently is reported."""
 
 import io
+import re
 import zipfile
 from xml.etree import ElementTree as ET
 
@@ -115,13 +116,42 @@ def test_matching_pairs_each_item_with_its_answer():
     assert {c.findtext(f"{Q}setvar") for c in conditions} == {"33.33"}
 
 
-def test_a_numerical_answer_is_a_range_canvas_can_check():
+def tags_and_texts(element) -> list[tuple[str, str | None]]:
+    return [(child.tag.split("}")[1], child.text) for child in element]
+
+
+def test_an_exact_number_is_written_as_canvas_writes_one_with_its_margin():
+    """Canvas (numeric_interaction.rb) reads <or> of varequal and a vargte/varlte pair as
+    an exact answer, its margin the distance to the upper bound."""
     _, archive = package("::n:: Pi? {#3.14:0.01}\n")
     (item,) = items(archive)
-    bounds = item.find(f"{Q}resprocessing/{Q}respcondition/{Q}conditionvar/{Q}and")
-    assert [(b.tag.split("}")[1], b.text) for b in bounds] == [
-        ("vargte", "3.13"),
-        ("varlte", "3.15"),
+    (test,) = item.find(f"{Q}resprocessing/{Q}respcondition/{Q}conditionvar")
+    assert test.tag == f"{Q}or"
+    exact, bounds = test
+    assert (exact.tag, exact.text) == (f"{Q}varequal", "3.14")
+    assert tags_and_texts(bounds) == [("vargte", "3.13"), ("varlte", "3.15")]
+
+
+def test_a_numerical_range_is_an_and_of_its_bounds():
+    _, archive = package("::n:: When? {#1814..1816}\n")
+    (item,) = items(archive)
+    (test,) = item.find(f"{Q}resprocessing/{Q}respcondition/{Q}conditionvar")
+    assert tags_and_texts(test) == [("vargte", "1814"), ("varlte", "1816")]
+    assert test.tag == f"{Q}and"
+
+
+def test_feedback_on_a_right_number_is_kept_and_on_a_wrong_one_reported():
+    result, archive = package("::n:: Pi? {#\n=3.14:0.005#Yes.\n=%0%3:0#Too rough.\n}\n")
+    (item,) = items(archive)
+    (scoring,) = item.findall(f"{Q}resprocessing/{Q}respcondition")
+    key = scoring.find(f"{Q}displayfeedback").get("linkrefid")
+    feedback = {
+        f.get("ident"): f.findtext(f".//{Q}mattext") for f in item.findall(f"{Q}itemfeedback")
+    }
+    assert feedback == {key: "<p>Yes.</p>"}
+    assert result.report == [
+        "Demo, question 1 (n): Canvas keeps feedback only on right numerical answers; "
+        "the others' is left out"
     ]
 
 
@@ -148,3 +178,54 @@ def test_a_quiz_exports_as_a_package_named_for_it():
     archive = zipfile.ZipFile(io.BytesIO(export.data))
     assert "regimes-demo/regimes-demo.xml" in archive.namelist()
     assert export.report
+
+
+# What Canvas's importer (gems/plugins/qti_exporter/lib/qti/*.rb, after QTIMigrationTool)
+# would misread if these did not hold.
+
+
+def test_a_short_answers_conditions_name_only_the_right_answers():
+    """ExtendedTextInteraction takes every text a condition compares with for an accepted
+    answer: a wrong answer named for its feedback would be marked right in Canvas."""
+    text = (
+        "::s:: Who? {\n=Lipson#Right.\n=%50%Charles#Half.\n=%0%Krasner#No: he defined regimes.\n}\n"
+    )
+    result, archive = package(text)
+    (item,) = items(archive)
+    named = {v.text for v in item.iter(f"{Q}varequal")}
+    assert named == {"Lipson"}
+    feedback = [f.findtext(f".//{Q}mattext") for f in item.findall(f"{Q}itemfeedback")]
+    assert feedback == ["<p>Right.</p>"]
+    assert any("feedback only on right short answers" in line for line in result.report)
+
+
+def test_matching_options_are_told_apart_by_their_first_number():
+    """Canvas gives each option the first run of digits in its ident as its id, so digits
+    in the quiz's slug or the question's number must not come first."""
+    assessment = Assessment("regimes-week-2", "Week 2", parse_gift(EVERY_KIND).questions)
+    archive = zipfile.ZipFile(io.BytesIO(write_qti_package([assessment]).data))
+    root = ET.fromstring(archive.read("regimes-week-2/regimes-week-2.xml"))
+    matching = root.findall(f"{Q}assessment/{Q}section/{Q}item")[5]
+    lids = matching.findall(f"{Q}presentation/{Q}response_lid")
+    numbers = [
+        [re.search(r"\d+", label.get("ident")).group() for label in lid.iter(f"{Q}response_label")]
+        for lid in lids
+    ]
+    assert len(set(numbers[0])) == len(numbers[0]) == 3
+    assert all(row == numbers[0] for row in numbers)  # the same ids under every item
+    for condition in matching.findall(f"{Q}resprocessing/{Q}respcondition"):
+        assert condition.get("continue") == "Yes"  # each pair scores on its own
+
+
+# Canvas reads a feedback ident with any of these as the question's own feedback.
+CANVAS_GENERAL_FEEDBACK = re.compile(r"general_|_all|wrong|incorrect|correct|_IC$|_C$", re.I)
+
+
+def test_answer_idents_never_carry_the_slug_into_canvas_s_feedback_words():
+    assessment = Assessment("regimes-right-or-wrong", "R", parse_gift(EVERY_KIND).questions)
+    archive = zipfile.ZipFile(io.BytesIO(write_qti_package([assessment]).data))
+    root = ET.fromstring(archive.read("regimes-right-or-wrong/regimes-right-or-wrong.xml"))
+    idents = [f.get("ident") for f in root.iter(f"{Q}itemfeedback")]
+    assert "general_fb" in idents
+    answer_feedback = [i for i in idents if i != "general_fb"]
+    assert answer_feedback and not any(CANVAS_GENERAL_FEEDBACK.search(i) for i in answer_feedback)
