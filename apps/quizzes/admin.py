@@ -70,9 +70,13 @@ class QuizAdmin(IdsInRange, CuratorsOnly, admin.ModelAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is not Question:
             return super().save_formset(request, form, formset, change)
-        # Questions already in attempts are versioned, not edited in place.
+        # Questions already in attempts are versioned, not edited in place; an edit reaches
+        # every quiz that uses the question.
         for question in formset.save(commit=False):
-            services.save_question(question)
+            if question.pk is None:
+                services.save_question(question)
+            else:
+                services.edit_question(question)
 
 
 class ChoiceInline(CuratorsOnly, LabelledTabularInline):
@@ -117,7 +121,7 @@ class QuestionAdmin(IdsInRange, CuratorsOnly, admin.ModelAdmin):
             and (choice_form.instance.pk or choice_form.has_changed())
         ]
         version = form.instance.version
-        question = services.save_question(form.instance, choices)
+        question = services.edit_question(form.instance, choices)
         if question.version != version:
             messages.info(
                 request,

@@ -367,6 +367,29 @@ def verdict_of(fraction: float | None) -> str:
     return "partly-correct" if fraction > 0 else "incorrect"
 
 
+class QuestionEntry(models.Model):
+    """A question in the bank, with all its versions, in every quiz that uses it.
+
+    Each quiz holds its own row of the question (Question, with its quiz, position and
+    points), so attempts, regrades and statistics stay per quiz; the rows of one entry are
+    linked: an edit made in one quiz is made in all of them (services.edit_question), and
+    version numbers count the entry's versions, so a number means the same wording in
+    every quiz. Links are made only among one instructor's own quizzes (course quizzes
+    are content files, each with its own questions)."""
+
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name_plural = "question entries"
+
+    def __str__(self):
+        return f"Question bank entry {self.pk}"
+
+    def next_version(self) -> int:
+        """The number the next version of this question gets, in whichever quiz."""
+        return (self.questions.aggregate(last=Max("version"))["last"] or 0) + 1
+
+
 class QuestionQuerySet(models.QuerySet):
     def current(self):
         """The questions a new attempt gets: the latest version of each, in order."""
@@ -376,7 +399,8 @@ class QuestionQuerySet(models.QuerySet):
 class Question(models.Model):
     """A question as students saw it. Once it is part of an attempt it never changes: an
     edit becomes a new version (services.save_question) and old responses keep grading
-    against the version they answered."""
+    against the version they answered. Its entry links it to the same question in other
+    quizzes and to its earlier versions (QuestionEntry)."""
 
     Kind = models.TextChoices("Kind", [(s.value.upper(), (s.value, s.label)) for s in SPECS])
 
@@ -432,6 +456,9 @@ class Question(models.Model):
     previous = models.ForeignKey(
         "self", null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
     )
+    entry = models.ForeignKey(
+        QuestionEntry, on_delete=models.PROTECT, related_name="questions", editable=False
+    )
 
     objects = QuestionQuerySet.as_manager()
 
@@ -446,6 +473,9 @@ class Question(models.Model):
     def save(self, *args, **kwargs):
         self.text_html = render_text(self.text, self.text_format)
         self.general_feedback_html = render_text(self.general_feedback, self.text_format)
+        if self.entry_id is None:
+            # A question written afresh starts its own bank entry.
+            self.entry = QuestionEntry.objects.create()
         super().save(*args, **kwargs)
 
     @cached_property
@@ -498,6 +528,19 @@ class Question(models.Model):
         """True once any attempt includes this version or a student has answered it as a
         check; from then on it is frozen."""
         return self.responses.exists() or self.check_answers.exists()
+
+    def in_other_quizzes(self) -> "QuestionQuerySet":
+        """The same bank question as the other quizzes that use it hold it now (their
+        current rows of its entry), with their quizzes."""
+        others = Question.objects.current().filter(entry_id=self.entry_id).exclude(pk=self.pk)
+        return others.exclude(quiz__isnull=True).select_related("quiz")
+
+    def can_link_into(self, quiz: "Quiz") -> bool:
+        """Whether adding this question to `quiz` links it (one question, edited in both)
+        rather than copies it: only between quizzes of the same instructor."""
+        if self.quiz is None or quiz.owner_id is None:
+            return False
+        return self.quiz.owner_id == quiz.owner_id
 
 
 class Misconception(models.Model):
@@ -582,18 +625,21 @@ def choices_in_order(question: Question, order: list[int] | None) -> list[Choice
 
 
 # What an author writes of a question and of each answer: an edit that changes none of it
-# is not a new version.
-AUTHORED_QUESTION_FIELDS = ("kind", "title", "text", "text_format", "general_feedback",
-                            "points", "shuffle_choices", "hint_spelling", "category",
-                            "gift_id", "tags", "hints", "penalty")  # fmt: skip
+# is not a new version. All but the points are shared by the quizzes that use one bank
+# question; each quiz gives it its own points.
+SHARED_QUESTION_FIELDS = ("kind", "title", "text", "text_format", "general_feedback",
+                          "shuffle_choices", "hint_spelling", "category", "gift_id", "tags",
+                          "hints", "penalty")  # fmt: skip
+AUTHORED_QUESTION_FIELDS = (*SHARED_QUESTION_FIELDS, "points")
 AUTHORED_CHOICE_FIELDS = ("text", "fraction", "feedback", "match_text", "value",
                           "tolerance", "low", "high")  # fmt: skip
 
 
-def authored(question: Question, choices: list[Choice]) -> tuple:
-    """The question's authored content with its answers in order, to compare two versions."""
+def authored(question: Question, choices: list[Choice], fields=AUTHORED_QUESTION_FIELDS) -> tuple:
+    """The question's authored content (`fields` of it) with its answers in order, to
+    compare two versions."""
     return (
-        tuple(getattr(question, name) for name in AUTHORED_QUESTION_FIELDS),
+        tuple(getattr(question, name) for name in fields),
         tuple(tuple(getattr(c, name) for name in AUTHORED_CHOICE_FIELDS) for c in choices),
     )
 

@@ -6,23 +6,27 @@ replayed POST or a second tab finds the work done instead of doing it twice, and
 changes after the attempt has been graded.
 """
 
+import copy
 import random
 
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Sum
+from django.db.models import Max, Q, Sum
 from django.utils import timezone
 
 from apps.core.dates import when
 from apps.quizzes.kinds import grade_response
 from apps.quizzes.models import (
+    AUTHORED_CHOICE_FIELDS,
     GRACE,
+    SHARED_QUESTION_FIELDS,
     Attempt,
     CheckAnswer,
     Choice,
     LessonCheck,
     MarkOverride,
     Question,
+    QuestionEntry,
     Quiz,
     Regrade,
     RegradedAttempt,
@@ -388,15 +392,23 @@ def _copy_rubric(previous: Question, question: Question) -> None:
 
 
 @transaction.atomic
-def save_question(question: Question, choices: list[Choice] | None = None) -> Question:
-    """Save a new or edited question, replacing its choices with `choices` when given.
+def save_question(
+    question: Question, choices: list[Choice] | None = None, *, version: int | None = None
+) -> Question:
+    """Save a new or edited question, replacing its choices with `choices` when given; with
+    `version`, the row takes that version number (edit_question numbers a bank question's
+    rows alike).
 
     A question that some attempt already includes is frozen: the edit is saved as a new
     version (the old row stops being current and keeps its choices, so old attempts still
     grade as they were answered). `question` becomes that new row, with a copy of the
-    old one's rubric.
+    old one's rubric. This saves one row: an edit that should reach every quiz using the
+    question goes through edit_question.
     """
     replaced = None
+    if question.pk is not None and question.entry_id is None:
+        # A row rebuilt from a file (loading) stays in its bank entry.
+        question.entry_id = Question.objects.values_list("entry_id", flat=True).get(pk=question.pk)
     if question.pk is not None and question.is_in_use():
         previous = Question.objects.prefetch_related("choices").get(pk=question.pk)
         if choices is not None and authored(previous, previous.choice_list) == authored(
@@ -409,11 +421,13 @@ def save_question(question: Question, choices: list[Choice] | None = None) -> Qu
         question.pk = None
         question._state.adding = True
         question.previous = previous
-        question.version = previous.version + 1
+        question.version = version or previous.version + 1
         question.current = True
         replaced = previous
-    elif question.pk is not None and choices is not None:
-        question.choices.all().delete()
+    else:
+        question.version = version or question.version
+        if question.pk is not None and choices is not None:
+            question.choices.all().delete()
     question.save()
     if replaced is not None:
         _copy_rubric(replaced, question)
@@ -441,23 +455,133 @@ def retag(stored: Question, choices: list[Choice], position: int | None = None) 
     return stored
 
 
+def _next_position(quiz: Quiz) -> int:
+    return (quiz.questions.current().aggregate(last=Max("position"))["last"] or 0) + 1
+
+
 @transaction.atomic
 def add_question(quiz: Quiz, question: Question, choices: list[Choice]) -> Question:
     """Append a new question to the quiz."""
-    last = quiz.questions.current().aggregate(last=Max("position"))["last"] or 0
     question.quiz = quiz
-    question.position = last + 1
+    question.position = _next_position(quiz)
     return save_question(question, choices)
+
+
+def cloned_choices(choices: list[Choice]) -> list[Choice]:
+    """Unsaved copies of answers: what an author wrote of each, and its misconception."""
+    return [
+        Choice(
+            misconception_id=c.misconception_id,
+            **{n: getattr(c, n) for n in AUTHORED_CHOICE_FIELDS},
+        )
+        for c in choices
+    ]
+
+
+def _holding(row: Question, source: Question) -> Question:
+    """`row` with `source`'s wording (everything the quizzes of a bank question share)."""
+    for name in SHARED_QUESTION_FIELDS:
+        setattr(row, name, copy.copy(getattr(source, name)))
+    return row
+
+
+def _lock_entry(entry_id: int) -> QuestionEntry:
+    """Edits of one bank question, and links to it, take its row lock in turn."""
+    return QuestionEntry.objects.select_for_update().get(pk=entry_id)
+
+
+def _version_number(entry: QuestionEntry, rows: list[Question]) -> int:
+    """The version number the edited `rows` of one bank question take: a new one when an
+    answer was given to some row holding a number they hold (its attempts keep that
+    version), else the highest they hold. So a number names one wording everywhere."""
+    numbers = {row.version for row in rows}
+    answered = Question.objects.filter(entry=entry, version__in=numbers).filter(
+        Q(responses__isnull=False) | Q(check_answers__isnull=False)
+    )
+    return entry.next_version() if answered.exists() else max(numbers)
 
 
 @transaction.atomic
-def edit_question(question: Question, choices: list[Choice]) -> Question:
-    """Save an edit of a question. Saving an answered question without changing it keeps
-    its version, so statistics are not split for nothing."""
+def edit_question(
+    question: Question, choices: list[Choice] | None = None, *, this_quiz_only: bool = False
+) -> Question:
+    """Save an edit of a question (its answers unchanged when `choices` is None) in every
+    quiz that uses it, or, with `this_quiz_only`, in its own quiz alone, which from then on
+    holds it as a question of its own (a new bank entry).
+
+    Each quiz's row becomes a new version where attempts have it, else changes in place;
+    all take one version number. Points are each quiz's own, so a change of points alone
+    touches this quiz only. Saving without changing anything keeps the version, so
+    statistics are not split for nothing; a misconception tag changed alone is copied onto
+    the stored answers (it changes nothing a student sees). Returns this quiz's row.
+    """
+    entry = _lock_entry(question.entry_id)
     stored = Question.objects.prefetch_related("choices").get(pk=question.pk)
-    if authored(stored, stored.choice_list) == authored(question, choices):
-        return retag(stored, choices)
-    return save_question(question, choices)
+    if choices is None:
+        choices = cloned_choices(stored.choice_list)
+    others = list(stored.in_other_quizzes().prefetch_related("choices"))
+    if this_quiz_only and others:
+        entry = QuestionEntry.objects.create()
+        Question.objects.filter(pk=stored.pk).update(entry=entry)
+        stored.entry = question.entry = entry
+        others = []
+    edits = []
+    if authored(stored, stored.choice_list) != authored(question, choices):
+        edits.append((question, choices))
+    else:
+        retag(stored, choices)
+    wording = authored(question, choices, SHARED_QUESTION_FIELDS)
+    for other in others:
+        if authored(other, other.choice_list, SHARED_QUESTION_FIELDS) == wording:
+            retag(other, choices)
+        else:
+            edits.append((_holding(other, question), cloned_choices(choices)))
+    if not edits:
+        return stored
+    number = _version_number(entry, [row for row, _ in edits])
+    saved = [save_question(row, row_choices, version=number) for row, row_choices in edits]
+    return saved[0] if edits[0][0] is question else stored
+
+
+class AlreadyInQuiz(QuizError):
+    pass
+
+
+@transaction.atomic
+def copy_question(
+    question: Question, quiz: Quiz, position: int | None = None, title: str | None = None
+) -> Question:
+    """A question of its own (a new bank entry) in `quiz`, with `question`'s wording,
+    points and answers, at `position` (else the end); `title` renames it."""
+    row = _holding(Question(quiz=quiz, points=question.points), question)
+    row.position = position if position is not None else _next_position(quiz)
+    if title is not None:
+        row.title = title
+    return save_question(row, cloned_choices(question.choice_list))
+
+
+@transaction.atomic
+def link_question(question: Question, quiz: Quiz) -> Question:
+    """Put the bank question `question` at the end of `quiz`, linked: the same entry and
+    version number, its points, answers and rubric; an edit in any quiz that uses it then
+    reaches all of them. Raises AlreadyInQuiz when `quiz` uses it already."""
+    entry = _lock_entry(question.entry_id)
+    if quiz.questions.current().filter(entry=entry).exists():
+        raise AlreadyInQuiz(f"“{quiz.title}” already has this question.")
+    # As it stands now (under the lock): an edit may have made a newer version meanwhile.
+    source = (
+        entry.questions.current()
+        .filter(quiz_id=question.quiz_id)
+        .prefetch_related("choices")
+        .first()
+    )
+    if source is None:
+        raise QuizError("This question has been removed from its quiz meanwhile.")
+    row = _holding(Question(quiz=quiz, entry=entry, points=source.points), source)
+    row.position = _next_position(quiz)
+    saved = save_question(row, cloned_choices(source.choice_list), version=source.version)
+    _copy_rubric(source, saved)
+    return saved
 
 
 def retire_question(question: Question) -> None:

@@ -124,6 +124,17 @@ class QuestionForm(Unsuffixed, forms.ModelForm):
         return []
 
 
+class EditScopeForm(Unsuffixed, forms.Form):
+    """Where an edit of a question that other quizzes use too is made."""
+
+    this_quiz_only = forms.BooleanField(
+        label="Change it in this quiz only",
+        required=False,
+        help_text="It becomes this quiz's own question; the other quizzes keep theirs as it "
+        "is now.",
+    )
+
+
 class DescriptionForm(QuestionForm):
     class Meta(QuestionForm.Meta):
         fields = ["title", "text", "text_format"]

@@ -1,8 +1,9 @@
 """Authoring writes: new and copied quizzes, questions added, duplicated, moved and
 removed, GIFT imported. Each runs in one transaction, so nothing is ever half-saved.
 
-Edits to a question's content go through quizzes.services.save_question, which turns an
-edit of a question some attempt already includes into a new version.
+Edits to a question's content go through quizzes.services (edit_question, which reaches
+every quiz using a bank question, and save_question), which turn an edit of a question
+some attempt already includes into a new version.
 """
 
 from django.db import transaction
@@ -15,8 +16,13 @@ from apps.quizzes.formats import parse_questions
 from apps.quizzes.gift import GiftQuestion, GiftResult, GiftSyntaxError
 from apps.quizzes.lint import item_from_gift, quiz_warnings
 from apps.quizzes.loading import question_from_gift
-from apps.quizzes.models import Choice, Question, Quiz
-from apps.quizzes.services import retire_question, save_question
+from apps.quizzes.models import Question, Quiz
+from apps.quizzes.services import (
+    copy_question,
+    link_question,
+    retire_question,
+    save_question,
+)
 from apps.teaching.forms import MAX_ROWS
 from apps.teaching.models import PENDING_IMPORT_LIFETIME, PendingImport
 
@@ -41,30 +47,6 @@ COPIED_SETTINGS = [
     "review_answers",
     "review_feedback",
 ]
-# Question fields that are content (what a copy takes over).
-QUESTION_CONTENT = [
-    "kind",
-    "title",
-    "text",
-    "text_format",
-    "general_feedback",
-    "points",
-    "category",
-    "gift_id",
-    "tags",
-    "hints",
-    "penalty",
-]
-CHOICE_CONTENT = [
-    "text",
-    "fraction",
-    "feedback",
-    "match_text",
-    "value",
-    "tolerance",
-    "low",
-    "high",
-]
 
 
 def unique_slug(title: str) -> str:
@@ -87,15 +69,6 @@ def create_quiz(quiz: Quiz, owner) -> Quiz:
     return quiz
 
 
-def _copy_question(question: Question, quiz: Quiz, position: int, title: str) -> Question:
-    copy = Question(
-        quiz=quiz, position=position, **{f: getattr(question, f) for f in QUESTION_CONTENT}
-    )
-    copy.title = title
-    choices = [Choice(**{f: getattr(c, f) for f in CHOICE_CONTENT}) for c in question.choice_list]
-    return save_question(copy, choices)
-
-
 @transaction.atomic
 def copy_quiz(quiz: Quiz, owner) -> Quiz:
     """A draft copy of the quiz and its current questions, owned by `owner` (attempts,
@@ -107,7 +80,7 @@ def copy_quiz(quiz: Quiz, owner) -> Quiz:
     copy.save()
     questions = quiz.questions.current().prefetch_related("choices")
     for position, question in enumerate(questions, start=1):
-        _copy_question(question, copy, position, question.title)
+        copy_question(question, copy, position)
     return copy
 
 
@@ -157,7 +130,7 @@ def duplicate_question(question: Question) -> Question:
     questions = _current(question.quiz)
     index = next(i for i, q in enumerate(questions) if q.pk == question.pk)
     title = f"{question.title} (copy)" if question.title else ""
-    copy = _copy_question(question, question.quiz, 0, title)
+    copy = copy_question(question, question.quiz, 0, title)
     questions.insert(index + 1, copy)
     _renumber(questions)
     return copy
@@ -250,9 +223,10 @@ def import_gift(quiz: Quiz, questions: list[GiftQuestion]) -> list[Question]:
     ]
 
 
-@transaction.atomic
-def add_from_bank(question: Question, quiz: Quiz) -> Question:
-    """A copy of a bank question (content, category, tags, hints) at the end of `quiz`;
-    the original and its versions stay with their own quiz."""
-    last = quiz.questions.current().aggregate(last=Max("position"))["last"] or 0
-    return _copy_question(question, quiz, last + 1, question.title)
+def add_from_bank(question: Question, quiz: Quiz) -> tuple[Question, bool]:
+    """Put a bank question at the end of `quiz` and say whether it is linked: between an
+    instructor's own quizzes it is the same question (an edit in one reaches the other;
+    AlreadyInQuiz when `quiz` has it), otherwise (a course question) a copy of its own."""
+    if question.can_link_into(quiz):
+        return link_question(question, quiz), True
+    return copy_question(question, quiz), False

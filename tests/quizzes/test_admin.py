@@ -108,3 +108,15 @@ def test_the_attempt_admin_voids_an_attempt(alice, carol):
     attempt.refresh_from_db()
     assert attempt.state == "abandoned"
     assert services.start_attempt(quiz, alice).number == 2
+
+
+def test_an_admin_edit_of_a_linked_question_reaches_every_quiz_that_uses_it(ingrid, carol):
+    first = quiz_from_gift(TWO, slug="first", owner=ingrid)
+    second = quiz_from_gift("", slug="second", owner=ingrid)
+    question = first.questions.get(title="one")
+    services.link_question(question, second)
+    client_for(carol).post(
+        f"/admin/quizzes/question/{question.pk}/change/",
+        question_form(question, text="Pick A, in both"),
+    )
+    assert second.questions.current().get().text == "Pick A, in both"

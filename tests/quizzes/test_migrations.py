@@ -57,3 +57,23 @@ def test_answers_and_grades_made_before_the_migrations_survive_them():
     assert new.get_model("quizzes", "Question").objects.get(pk=question.pk).shuffle_choices
 
     migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+def test_each_question_and_its_earlier_versions_become_one_bank_entry():
+    old = migrate([("quizzes", "0014_hand_mark_replaces_rubric")])
+    Quiz, Question = old.get_model("quizzes", "Quiz"), old.get_model("quizzes", "Question")
+    quiz = Quiz.objects.create(slug="versions", title="Versions")
+    first = Question.objects.create(quiz=quiz, text="v1", current=False)
+    second = Question.objects.create(quiz=quiz, text="v2", version=2, previous=first, current=False)
+    third = Question.objects.create(quiz=quiz, text="v3", version=3, previous=second)
+    alone = Question.objects.create(quiz=quiz, text="alone", position=2)
+    check = Question.objects.create(quiz=None, text="a check")
+
+    new = migrate([("quizzes", "0015_question_bank_entries")])
+    Question = new.get_model("quizzes", "Question")
+    entry = dict(Question.objects.values_list("pk", "entry_id"))
+    assert entry[first.pk] == entry[second.pk] == entry[third.pk]
+    assert len({entry[third.pk], entry[alone.pk], entry[check.pk]}) == 3
+    assert new.get_model("quizzes", "QuestionEntry").objects.count() == 3
+
+    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())

@@ -290,6 +290,18 @@ def test_questions_answers_and_feedback_are_inert_everywhere(world, fmt):
     ]  # fmt: skip
     problems += scan_all(ingrid, teach_pages)
 
+    # The same questions in a second quiz, linked through the bank: its page, the editor's
+    # notice naming the first quiz, and the bank's uses and versions.
+    other = Quiz.objects.create(slug=f"xss-{fmt}-2", title=SHORT, owner=world.user("ingrid"))
+    for question in questions:
+        ingrid.post(f"/teach/bank/{question.pk}/add/", {"quiz": other.pk})
+    linked = list(other.questions.current())
+    assert len(linked) == 9 and all(q.in_other_quizzes().exists() for q in linked)
+    problems += scan_all(ingrid, [
+        "/teach/bank/", f"/teach/quizzes/{other.pk}/",
+        *(f"/teach/quizzes/{other.pk}/questions/{q.pk}/" for q in linked),
+    ])  # fmt: skip
+
     # alice takes it: every question, Check where it can, typed answers with payloads.
     start = alice.post(f"/quizzes/{quiz.slug}/start/")
     take = start["Location"]

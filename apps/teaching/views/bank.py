@@ -1,5 +1,6 @@
-"""The question bank: every question of the quizzes an instructor teaches, filtered by
-text, kind, category and tag, and added (as a copy) to any quiz of their own."""
+"""The question bank: every question of the quizzes an instructor teaches, once each, with
+the quizzes that use it and its versions, filtered by text, kind, category and tag; added
+to a quiz of their own (linked between their own quizzes, copied from the course's)."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -10,7 +11,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.quizzes.models import Quiz
+from apps.quizzes.services import QuizError
 from apps.teaching import services
+from apps.teaching.bank import add_versions, bank_entries
 from apps.teaching.forms import BankAddForm, BankFilterForm
 from apps.teaching.views.access import bank_questions, teacher_required
 
@@ -40,12 +43,14 @@ def _bank_page(request: HttpRequest, filters: QueryDict, status: int = 200, **ex
     if chosen.get("tag"):
         # Tags are a JSON list; testing membership here works on SQLite as on PostgreSQL.
         rows = [question for question in rows if chosen["tag"] in question.tags]
-    page = Paginator(rows, PAGE_SIZE).get_page(filters.get("page"))
     targets = list(Quiz.objects.editable_by(request.user).order_by("title"))
+    entries = bank_entries(rows, targets)
+    page = Paginator(entries, PAGE_SIZE).get_page(filters.get("page"))
+    add_versions(page.object_list, Quiz.objects.teachable_by(request.user))
     context = {
         "form": form,
         "page": page,
-        "total": len(rows),
+        "total": len(entries),
         "targets": targets,
         "filters": filters.urlencode(),
         "page_filters": _without_page(filters),
@@ -69,18 +74,26 @@ def question_bank(request: HttpRequest) -> HttpResponse:
 @teacher_required
 @require_POST
 def bank_add(request: HttpRequest, question_id: int) -> HttpResponse:
-    """Copy the bank question to the end of one of the user's quizzes, then go back to
-    the bank as it was filtered."""
-    question = get_object_or_404(
-        bank_questions(request).prefetch_related("choices"), pk=question_id
-    )
+    """Put the bank question at the end of one of the user's quizzes, then go back to the
+    bank as it was filtered."""
+    question = get_object_or_404(bank_questions(request).select_related("quiz"), pk=question_id)
     filters = QueryDict(request.POST.get("filters", ""))
     form = BankAddForm(request.POST, quizzes=Quiz.objects.editable_by(request.user))
     if not form.is_valid():
         return _bank_page(request, filters, status=400, add_error=form.errors["quiz"][0])
     quiz = form.cleaned_data["quiz"]
-    services.add_from_bank(question, quiz)
+    try:
+        _, linked = services.add_from_bank(question, quiz)
+    except QuizError as refused:
+        return _bank_page(request, filters, status=400, add_error=str(refused))
     name = question.title or "The question"
-    messages.success(request, f"{name} was added to “{quiz.title}”.")
+    if linked:
+        messages.success(
+            request,
+            f"{name} is now in “{quiz.title}” too: the same question, so an edit in any "
+            "quiz that uses it changes it in all of them.",
+        )
+    else:
+        messages.success(request, f"A copy of {name} was added to “{quiz.title}”.")
     query = filters.urlencode()
     return redirect(reverse("teach:bank") + (f"?{query}" if query else ""))

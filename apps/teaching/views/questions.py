@@ -1,9 +1,10 @@
 """Questions: the list, the editor, duplicate, move, remove."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib import messages
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +18,7 @@ from apps.teaching import services
 from apps.teaching.forms import (
     EDITORS,
     MAX_ROWS,
+    EditScopeForm,
     NewQuestionForm,
     without_errors,
 )
@@ -40,6 +42,10 @@ class EditorState:
     form: object
     rows: object
     question: Question | None
+    # The other quizzes that use this question (the same bank question), and where the
+    # author says whether an edit reaches them.
+    shared_with: list[Quiz] = field(default_factory=list)
+    scope: EditScopeForm | None = None
 
     @property
     def spec(self):
@@ -54,13 +60,31 @@ class EditorState:
         return self.question is not None and self.question.is_in_use()
 
     @property
+    def next_version(self) -> int:
+        return self.question.entry.next_version()
+
+    @property
     def can_add_row(self) -> bool:
         return self.rows is not None and self.rows.total_form_count() < MAX_ROWS
 
 
 def _questions_context(quiz: Quiz, **extra) -> dict:
     in_use = Exists(Response.objects.filter(question=OuterRef("pk")))
-    questions = list(quiz.questions.current().annotate(in_use=in_use).prefetch_related("choices"))
+    # How many other quizzes use the same bank question.
+    elsewhere = (
+        Question.objects.current()
+        .filter(entry_id=OuterRef("entry_id"), quiz__isnull=False)
+        .exclude(pk=OuterRef("pk"))
+        .order_by()
+        .values("entry_id")
+        .annotate(quizzes=Count("pk"))
+        .values("quizzes")
+    )
+    questions = list(
+        quiz.questions.current()
+        .annotate(in_use=in_use, elsewhere=Coalesce(Subquery(elsewhere), 0))
+        .prefetch_related("choices")
+    )
     context = {
         "quiz": quiz,
         # Deleted when nobody has attempted it, otherwise archived (quizzes.quiz_delete).
@@ -98,38 +122,55 @@ def _question_editor(
     the question (a new version when attempts have it) in one transaction."""
     spec = EDITORS[kind]
     instance = question if question is not None else Question(quiz=quiz, kind=kind)
+    shared_with = [q.quiz for q in question.in_other_quizzes()] if question else []
     if request.method == "GET":
         form = spec.form(instance=instance)
         rows = spec.rows_for(question=question)
-        editor = EditorState(url, kind, form, rows, question)
+        scope = EditScopeForm() if shared_with else None
+        editor = EditorState(url, kind, form, rows, question, shared_with, scope)
         return _quiz_page(request, quiz, "question-editor", editor=editor, focus="editor")
 
     add_row = "add_row" in request.POST
     form = spec.form(request.POST, instance=instance)
     rows = spec.rows_for(request.POST, add_row=add_row)
+    scope = EditScopeForm(request.POST) if shared_with else None
     if not add_row and form.is_valid() and (rows is None or rows.is_valid()):
         choices = rows.choices() if rows is not None else form.choices()
         version = question.version if question is not None else None
+        this_quiz_only = (
+            scope is not None and scope.is_valid() and scope.cleaned_data["this_quiz_only"]
+        )
         edited = form.save(commit=False)
         if question is None:
             saved = quiz_services.add_question(quiz, edited, choices)
         else:
-            saved = quiz_services.edit_question(edited, choices)
-        status = f"Saved question {saved.position}."
-        if version is not None and saved.version > version:
-            status = (
-                f"Saved question {saved.position} as version {saved.version}: submitted "
-                "attempts keep their marks until you regrade them."
-            )
+            saved = quiz_services.edit_question(edited, choices, this_quiz_only=this_quiz_only)
+        status = _saved_status(saved, version, shared_with, this_quiz_only)
         if not request.htmx:
             messages.success(request, status)
             return redirect(reverse("teach:quiz_edit", args=[quiz.pk]) + f"#question-{saved.pk}")
         return _quiz_page(request, quiz, "questions", status=status, focus="row", focus_pk=saved.pk)
     if add_row:
         without_errors(form, rows)
-    editor = EditorState(url, kind, form, rows, question)
+    editor = EditorState(url, kind, form, rows, question, shared_with, scope)
     focus = "new-row" if add_row else "errors"
     return _quiz_page(request, quiz, "questions", editor=editor, focus=focus)
+
+
+def _saved_status(saved: Question, version: int | None, shared_with: list, this_quiz_only: bool):
+    """What saving did: the version it made, and where else the question changed."""
+    status = f"Saved question {saved.position}."
+    if version is not None and saved.version > version:
+        status = (
+            f"Saved question {saved.position} as version {saved.version}: submitted "
+            "attempts keep their marks until you regrade them."
+        )
+    if shared_with and this_quiz_only:
+        status += " It is now this quiz's own question; the other quizzes keep theirs."
+    elif shared_with:
+        titles = ", ".join(f"“{quiz.title}”" for quiz in shared_with)
+        status += f" Its wording is now the same in {titles}."
+    return status
 
 
 @teacher_required
