@@ -531,9 +531,14 @@ class Question(models.Model):
 
     def in_other_quizzes(self) -> "QuestionQuerySet":
         """The same bank question as the other quizzes that use it hold it now (their
-        current rows of its entry), with their quizzes."""
-        others = Question.objects.current().filter(entry_id=self.entry_id).exclude(pk=self.pk)
-        return others.exclude(quiz__isnull=True).select_related("quiz")
+        current rows of its entry), with their quizzes: only quizzes of this one's owner,
+        the only ones a link is made to, even if a quiz changed hands since."""
+        if self.quiz is None:
+            return Question.objects.none()
+        others = Question.objects.current().filter(
+            entry_id=self.entry_id, quiz__owner_id=self.quiz.owner_id
+        )
+        return others.exclude(pk=self.pk).select_related("quiz")
 
     def can_link_into(self, quiz: "Quiz") -> bool:
         """Whether adding this question to `quiz` links it (one question, edited in both)

@@ -564,7 +564,10 @@ def copy_question(
 def link_question(question: Question, quiz: Quiz) -> Question:
     """Put the bank question `question` at the end of `quiz`, linked: the same entry and
     version number, its points, answers and rubric; an edit in any quiz that uses it then
-    reaches all of them. Raises AlreadyInQuiz when `quiz` uses it already."""
+    reaches all of them. Raises AlreadyInQuiz when `quiz` uses it already, QuizError
+    when it may not be linked there (Question.can_link_into)."""
+    if not question.can_link_into(quiz):
+        raise QuizError("Only quizzes of one instructor share a question; add a copy instead.")
     entry = _lock_entry(question.entry_id)
     if quiz.questions.current().filter(entry=entry).exists():
         raise AlreadyInQuiz(f"“{quiz.title}” already has this question.")

@@ -200,3 +200,16 @@ def test_links_are_made_only_among_one_instructors_own_quizzes(first, second, iv
 def test_every_new_question_starts_its_own_entry(first, second):
     entries = set(Question.objects.values_list("entry_id", flat=True))
     assert len(entries) == 2 == QuestionEntry.objects.count()
+
+
+def test_a_link_is_refused_across_owners_and_edits_stay_within_one(first, second, linked, ivan):
+    ivans = quiz_from_gift("", slug="ivans", owner=ivan)
+    with pytest.raises(services.QuizError, match="Only quizzes of one instructor"):
+        services.link_question(current(first), ivans)
+    # A quiz handed to another owner (in the admin) no longer receives the edits.
+    second.owner = ivan
+    second.save()
+    assert not current(first).in_other_quizzes().exists()
+    question, choices = edited(current(first), "Changed by the first owner")
+    services.edit_question(question, choices)
+    assert current(second).text.startswith("Under anarchy")

@@ -70,10 +70,10 @@ class EditorState:
 
 def _questions_context(quiz: Quiz, **extra) -> dict:
     in_use = Exists(Response.objects.filter(question=OuterRef("pk")))
-    # How many other quizzes use the same bank question.
+    # How many other quizzes use the same bank question (Question.in_other_quizzes).
     elsewhere = (
         Question.objects.current()
-        .filter(entry_id=OuterRef("entry_id"), quiz__isnull=False)
+        .filter(entry_id=OuterRef("entry_id"), quiz__owner_id=OuterRef("quiz__owner_id"))
         .exclude(pk=OuterRef("pk"))
         .order_by()
         .values("entry_id")
