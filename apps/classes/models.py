@@ -38,6 +38,11 @@ class ClassQuerySet(models.QuerySet):
             return self.filter(Q(owner=user) | Q(pk__in=co_taught.values("klass")))
         return self.none()
 
+    def for_student(self, user):
+        """The classes `user` belongs to as a student, archived classes aside (their
+        quizzes are no longer offered, so the student's lists leave them out)."""
+        return self.filter(memberships__student=user, archived_at__isnull=True)
+
     def graded_by(self, user):
         """The classes whose gradebook, statistics and essays `user` may see: those they
         run and those they assist as a teaching assistant (who need not be an instructor)."""

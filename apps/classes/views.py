@@ -81,8 +81,8 @@ def join_code(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def assigned(request: HttpRequest) -> HttpResponse:
     """Every quiz the student's classes assign, by due date, with where they stand
-    (archived quizzes left out)."""
+    (archived quizzes and classes left out)."""
     items = assigned_quizzes(request.user, timezone.now())
-    classes = Class.objects.filter(memberships__student=request.user).select_related("owner")
+    classes = Class.objects.for_student(request.user).select_related("owner")
     context = {"items": items, "classes": classes}
     return render(request, "classes/assigned.html", context)

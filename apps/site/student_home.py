@@ -233,7 +233,7 @@ def student_home(user, now) -> StudentHome:
         places=places,
         next_step=next_step(rows),
         assignments=assignments,
-        classes=list(Class.objects.filter(memberships__student=user).select_related("owner")),
+        classes=list(Class.objects.for_student(user).select_related("owner")),
         predictions=predictions,
         reviews_due=reviews_due(user),
     )

@@ -85,3 +85,19 @@ def test_a_student_in_another_live_class_with_the_quiz_still_reaches_it(
     make_class(ingrid, name="Seminar B", students=[alice], quizzes=[own_quiz])
     class_services.archive_class(klass, True)
     assert client_for(alice).get(own_quiz.get_absolute_url()).status_code == 200
+
+
+def test_an_archived_class_leaves_its_students_lists_of_their_classes(ingrid, alice, klass):
+    make_class(ingrid, name="Seminar B", students=[alice])
+    student = client_for(alice)
+    pages = [reverse("site:me"), reverse("classes:assigned")]
+
+    def classes_named(url: str) -> str:
+        page = student.get(url).content.decode()
+        return page.split("Your classes", 1)[1].split("Join another class", 1)[0]
+
+    assert all("Seminar A" in classes_named(url) for url in pages)
+    class_services.archive_class(klass, True)
+    for url in pages:
+        named = classes_named(url)
+        assert "Seminar B" in named and "Seminar A" not in named
