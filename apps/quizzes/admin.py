@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import model_ngettext
 from django.db import models
 
 from apps.core.admin import IdsInRange, LabelledTabularInline
@@ -47,13 +48,19 @@ class QuestionInline(CuratorsOnly, LabelledTabularInline):
 
 @admin.register(Quiz)
 class QuizAdmin(IdsInRange, CuratorsOnly, admin.ModelAdmin):
-    list_display = ("title", "slug", "status", "lesson", "case", "feedback_mode")
-    list_filter = ("status", "feedback_mode")
+    list_display = ("title", "slug", "status", "archived_at", "lesson", "case", "feedback_mode")
+    list_filter = ("status", ("archived_at", admin.EmptyFieldListFilter), "feedback_mode")
     search_fields = ("title", "slug", "description")
     prepopulated_fields = {"slug": ("title",)}
     inlines = [QuestionInline]
+    # Archiving goes through the actions (the service the teaching area uses too).
+    readonly_fields = ("archived_at",)
+    actions = ["archive", "bring_back"]
     fieldsets = [
-        (None, {"fields": ("title", "slug", "status", "order", "description", "owner")}),
+        (
+            None,
+            {"fields": ("title", "slug", "status", "archived_at", "order", "description", "owner")},
+        ),
         ("What it tests", {"fields": ("lesson", "case")}),
         ("Timing", {"fields": ("opens_at", "closes_at", "time_limit")}),
         (
@@ -66,6 +73,25 @@ class QuizAdmin(IdsInRange, CuratorsOnly, admin.ModelAdmin):
             {"fields": ("review_after", "review_score", "review_answers", "review_feedback")},
         ),
     ]
+
+    @admin.action(description="Archive: students no longer see them; attempts and grades stay")
+    def archive(self, request, queryset):
+        # Those already archived keep the date they were archived.
+        quizzes = list(queryset.filter(archived_at__isnull=True))
+        for quiz in quizzes:
+            services.archive_quiz(quiz, True)
+        self.message_user(
+            request, f"Archived {len(quizzes)} {model_ngettext(self.opts, len(quizzes))}."
+        )
+
+    @admin.action(description="Bring back from the archive: students see them as before")
+    def bring_back(self, request, queryset):
+        quizzes = list(queryset.filter(archived_at__isnull=False))
+        for quiz in quizzes:
+            services.archive_quiz(quiz, False)
+        self.message_user(
+            request, f"Brought back {len(quizzes)} {model_ngettext(self.opts, len(quizzes))}."
+        )
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Question:

@@ -250,6 +250,15 @@ def submit_attempt(attempt: Attempt, now=None) -> Attempt:
     return locked
 
 
+def archive_quiz(quiz: Quiz, archived: bool, now=None) -> Quiz:
+    """Hide the quiz from students and lists (archived) or bring it back; attempts,
+    grades and assignments are kept either way. The teaching area archives an
+    instructor's quiz, the admin any quiz (course quizzes too)."""
+    quiz.archived_at = (now or timezone.now()) if archived else None
+    quiz.save(update_fields=["archived_at"])
+    return quiz
+
+
 def close_if_overdue(attempt: Attempt, now=None) -> Attempt:
     """The attempt, closed at its deadline first if that and the grace have passed (a
     student who walked away is graded on what was saved)."""

@@ -101,14 +101,6 @@ def delete_quiz(quiz: Quiz) -> None:
         raise QuizInUse from exc
 
 
-def archive_quiz(quiz: Quiz, archived: bool, now=None) -> Quiz:
-    """Hide the quiz from students and lists (archived) or bring it back; attempts,
-    grades and assignments are kept either way."""
-    quiz.archived_at = (now or timezone.now()) if archived else None
-    quiz.save(update_fields=["archived_at"])
-    return quiz
-
-
 def _current(quiz: Quiz) -> list[Question]:
     return list(quiz.questions.current().select_for_update())
 

@@ -1,4 +1,5 @@
 import pytest
+from django.urls import reverse
 
 from apps.quizzes import services
 from apps.quizzes.models import Question
@@ -120,3 +121,32 @@ def test_an_admin_edit_of_a_linked_question_reaches_every_quiz_that_uses_it(ingr
         question_form(question, text="Pick A, in both"),
     )
     assert second.questions.current().get().text == "Pick A, in both"
+
+
+def test_curators_archive_a_course_quiz_and_bring_it_back_in_the_admin(alice, carol):
+    quiz = quiz_from_gift(TWO, slug="two")
+    student, curator = client_for(alice), client_for(carol)
+    changelist = reverse("admin:quizzes_quiz_changelist")
+
+    def act(action: str) -> str:
+        return curator.post(
+            changelist, {"action": action, "_selected_action": [quiz.pk]}, follow=True
+        ).content.decode()
+
+    assert "Archive: students no longer see" in curator.get(changelist).content.decode()
+    assert "Archived 1 quiz" in act("archive")
+    quiz.refresh_from_db()
+    archived_at = quiz.archived_at
+    assert archived_at is not None
+    assert student.get(quiz.get_absolute_url()).status_code == 404
+    # Archiving again keeps the first date; the change form shows it.
+    assert "Archived 0 quizzes" in act("archive")
+    quiz.refresh_from_db()
+    assert quiz.archived_at == archived_at
+    change = curator.get(reverse("admin:quizzes_quiz_change", args=[quiz.pk])).content.decode()
+    assert "Archived at" in change
+
+    assert "Brought back 1 quiz" in act("bring_back")
+    quiz.refresh_from_db()
+    assert quiz.archived_at is None
+    assert student.get(quiz.get_absolute_url()).status_code == 200

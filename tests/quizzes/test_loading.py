@@ -119,6 +119,14 @@ def test_loading_twice_changes_nothing(tmp_path):
     assert list(Question.objects.values_list("pk", "version", "current")) == before
 
 
+def test_loading_again_keeps_a_course_quiz_a_curator_archived(tmp_path):
+    content = write_content(tmp_path)
+    load_quizzes(content)
+    services.archive_quiz(Quiz.objects.get(slug="concert"), True)
+    load_quizzes(content)
+    assert Quiz.objects.get(slug="concert").archived_at is not None
+
+
 def test_an_edit_to_a_question_in_an_attempt_becomes_a_new_version(tmp_path, alice):
     content = write_content(tmp_path)
     load_quizzes(content)

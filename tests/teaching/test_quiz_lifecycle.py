@@ -7,6 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from apps.quizzes import services as quiz_services
 from apps.quizzes.models import Quiz
 from apps.teaching import services
 from tests.teaching.conftest import answered, client_for, make_class, quiz_from_gift
@@ -98,7 +99,7 @@ def test_deleting_refuses_when_an_attempt_slipped_in(ingrid, alice, own_quiz, mo
 
 
 def test_an_archived_quiz_cannot_be_assigned(ingrid, own_quiz):
-    services.archive_quiz(own_quiz, True)
+    quiz_services.archive_quiz(own_quiz, True)
     klass = make_class(ingrid, "Later")
     response = client_for(ingrid).post(
         reverse("teach:assignment_create", args=[klass.pk]),

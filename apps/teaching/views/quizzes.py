@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.classes.models import Class
 from apps.core.roles import Action, may
+from apps.quizzes import services as quiz_services
 from apps.quizzes.models import Attempt, Quiz
 from apps.teaching import services
 from apps.teaching.forms import (
@@ -145,7 +146,7 @@ def quiz_archive(request: HttpRequest, quiz_id: int) -> HttpResponse:
     longer see it or its assignments, and it leaves the lists; attempts and grades stay."""
     quiz = _get_own_quiz(request, quiz_id)
     archived = request.POST.get("archive") != "no"
-    services.archive_quiz(quiz, archived)
+    quiz_services.archive_quiz(quiz, archived)
     if archived:
         messages.success(
             request,
