@@ -261,9 +261,9 @@ def verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
 
-def main() -> None:
-    if not shutil.which("wrk"):
-        sys.exit("wrk is not installed: apt-get install -y wrk (make bench does this)")
+def prepare_bench(students: int) -> dict:
+    """A fresh bench database with the content, static files collected, the bench's own
+    Redis database emptied (copies keyed by ids the new rows reuse), and `students`."""
     OUT.mkdir(exist_ok=True)
     if redis_answers():
         ENV["REDIS_URL"] = REDIS_URL
@@ -272,15 +272,19 @@ def main() -> None:
     manage("migrate", "--noinput", "-v0")
     manage("load_content")
     manage("collectstatic", "--noinput", "-v0")
-
     django_setup()
     from django.core.cache import cache
 
     from scripts.bench_setup import prepare
 
-    cache.clear()  # the bench's own Redis database: copies keyed by ids the new rows reuse
+    cache.clear()
+    return prepare(ROOT, students)
 
-    fixtures = prepare(ROOT, STUDENTS)
+
+def main() -> None:
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed: apt-get install -y wrk (make bench does this)")
+    fixtures = prepare_bench(STUDENTS)
     results: dict = {"config": {"duration": DURATION, "connections": CONNECTIONS,
                                 "redis": "REDIS_URL" in ENV, "students": STUDENTS}}  # fmt: skip
     server = start_server()
@@ -657,21 +661,7 @@ def main_pages_only(names: list[str]) -> None:
     bench still works, and the CPU per request of a page one is changing."""
     from scripts.bench_setup import query_counts
 
-    OUT.mkdir(exist_ok=True)
-    if redis_answers():
-        ENV["REDIS_URL"] = REDIS_URL
-    print(f"Preparing: database {DB_NAME}, static files, content …", flush=True)
-    reset_database()
-    manage("migrate", "--noinput", "-v0")
-    manage("load_content")
-    manage("collectstatic", "--noinput", "-v0")
-    django_setup()
-    from django.core.cache import cache
-
-    from scripts.bench_setup import prepare
-
-    cache.clear()
-    fixtures = prepare(ROOT, 2)
+    fixtures = prepare_bench(2)
     unknown = set(names) - set(fixtures["pages"])
     if unknown:
         sys.exit(

@@ -145,6 +145,9 @@ def test_a_student_learns_and_takes_a_quiz_with_the_keyboard_alone(live_server, 
     tab_to(page, "Start the quiz", named("Start the quiz"))
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name=re.compile("Question 1 of 3"))).to_be_visible()
+    # The heading shows before the deferred scripts have run; a choice made before htmx
+    # has wired the form up would not save itself (no person is that quick).
+    page.wait_for_load_state()
 
     status = page.locator("#save-status")
     expect(status).to_have_attribute("role", "status")
