@@ -77,7 +77,7 @@ class QuizAdmin(IdsInRange, CuratorsOnly, admin.ModelAdmin):
     @admin.action(description="Archive: students no longer see them; attempts and grades stay")
     def archive(self, request, queryset):
         # Those already archived keep the date they were archived.
-        quizzes = list(queryset.filter(archived_at__isnull=True))
+        quizzes = list(queryset.active())
         for quiz in quizzes:
             services.archive_quiz(quiz, True)
         self.message_user(
@@ -86,7 +86,7 @@ class QuizAdmin(IdsInRange, CuratorsOnly, admin.ModelAdmin):
 
     @admin.action(description="Bring back from the archive: students see them as before")
     def bring_back(self, request, queryset):
-        quizzes = list(queryset.filter(archived_at__isnull=False))
+        quizzes = list(queryset.archived())
         for quiz in quizzes:
             services.archive_quiz(quiz, False)
         self.message_user(

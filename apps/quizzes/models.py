@@ -49,10 +49,17 @@ def render_text(text: str, fmt: str, inline: bool = False) -> str:
 
 
 class QuizQuerySet(PublishableQuerySet):
+    def active(self):
+        """The quizzes not archived (an archived quiz leaves every list; its attempts and
+        grades stay)."""
+        return self.filter(archived_at__isnull=True)
+
+    def archived(self):
+        return self.filter(archived_at__isnull=False)
+
     def published(self):
-        """The quizzes offered to students: published and not archived (an archived quiz
-        leaves every list; its attempts and grades stay)."""
-        return super().published().filter(archived_at__isnull=True)
+        """The quizzes offered to students: published and active."""
+        return super().published().active()
 
     def visible_to(self, user):
         """Everyone sees the published course quizzes; a student also sees the published
@@ -72,7 +79,7 @@ class QuizQuerySet(PublishableQuerySet):
                 assignments__klass__archived_at__isnull=True,
             ).values("pk")
         )
-        own = self.filter(owner=user, archived_at__isnull=True)
+        own = self.filter(owner=user).active()
         return course | assigned | own
 
     def for_course(self):

@@ -42,7 +42,7 @@ def class_create(request: HttpRequest) -> HttpResponse:
 
 def _assignable(request: HttpRequest):
     """The quizzes the user may assign: those they teach, archived ones aside."""
-    return Quiz.objects.teachable_by(request.user).filter(archived_at__isnull=True)
+    return Quiz.objects.teachable_by(request.user).active()
 
 
 def _class_context(request: HttpRequest, klass: Class, **extra) -> dict:

@@ -40,8 +40,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     }
     editable = Quiz.objects.editable_by(user)
     own = editable.select_related("owner").annotate(**counts).order_by("title")
-    archived = own.filter(archived_at__isnull=False)
-    own = own.filter(archived_at__isnull=True)
+    archived = own.archived()
+    own = own.active()
     course = (
         Quiz.objects.teachable_by(user)
         .for_course()
