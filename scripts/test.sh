@@ -19,5 +19,10 @@ PY
   fi
 fi
 echo "Database: ${DATABASE_URL:-SQLite (in-memory test database)}"
-# Both cores by default (PYTEST_WORKERS=0 runs in one process, for debugging).
-exec .venv/bin/python -m pytest -n "${PYTEST_WORKERS:-2}" "$@"
+# The interpreter may keep the compiled modules: each worker and every server a test
+# starts then imports them instead of compiling the project again.
+unset PYTHONDONTWRITEBYTECODE
+# Both cores by default (PYTEST_WORKERS=0 runs in one process, for debugging). A worker
+# that runs out of tests takes some from the other's queue ("worksteal"): without it one
+# worker could be left alone with the queue's long tail of slow tests.
+exec .venv/bin/python -m pytest -n "${PYTEST_WORKERS:-2}" --dist worksteal "$@"
