@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.db import transaction
 
 from apps.cases.models import Actor, Case, CaseReading, TimelineEvent
 from apps.lessons.models import GlossaryTerm, Lesson, Source, Theory
@@ -62,6 +63,7 @@ def body_text() -> str:
     return "\n\n".join(sections)
 
 
+@transaction.atomic  # one commit, so one search index rebuild (not one per save)
 def make_case(
     slug: str = "league-and-abyssinia",
     *,

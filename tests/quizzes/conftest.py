@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from html import unescape
 
 import pytest
+from django.db import transaction
 from django.test import Client
 
 from apps.quizzes.gift import parse_gift
@@ -48,6 +49,7 @@ EVERY_KIND = """\
 """
 
 
+@transaction.atomic  # one commit, so one search index rebuild (not one per save)
 def quiz_from_gift(text: str = EVERY_KIND, slug: str = "every-kind", **settings) -> Quiz:
     settings.setdefault("status", "published")
     settings.setdefault("shuffle_choices", False)

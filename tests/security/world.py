@@ -14,6 +14,7 @@ from datetime import timedelta
 
 import reversion
 from django.contrib.auth.models import AnonymousUser, Group, User
+from django.db import transaction
 from django.utils import timezone
 
 from apps.cases.models import Case, CasePrediction
@@ -83,6 +84,7 @@ class World:
         return quiz.questions.current().order_by("position").first()
 
 
+@transaction.atomic  # one commit, so one search index rebuild (not one per save)
 def build_world() -> World:
     users: dict = {"anonymous": AnonymousUser()}
     users["alice"] = make_user("alice")
