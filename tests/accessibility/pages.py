@@ -9,7 +9,7 @@ represented by one page of each kind. Some pages are also opened in an interesti
 (search results, a revealed case reading, an expanded comparison cell, lab results).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.test import Client
 
@@ -59,6 +59,9 @@ def _states(world: World) -> dict[str, str]:
 class Page:
     label: str
     url: str
+    # The page as the plan's own GET found it, where the plan opened it (the markup checks
+    # read it instead of asking for the same page again).
+    html: str = field(default="", repr=False, compare=False)
 
 
 def browser_world() -> World:
@@ -78,20 +81,24 @@ def browser_world() -> World:
     return world
 
 
-def _is_html_page(client: Client, url: str) -> bool:
+def _html_page(client: Client, url: str) -> str | None:
+    """The page at `url`, if it opens as an HTML page."""
     response = client.get(url)
-    return response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
+        return response.content.decode()
+    return None
 
 
 def _may_open(expect) -> bool:
     return expect == 200 or (isinstance(expect, frozenset) and 200 in expect)
 
 
-def crawl_plan(world: World) -> dict[str, list[Page]]:
-    """{role: pages}: one page per page type the role may open."""
+def crawl_plan(world: World, roles=tuple(ROLES)) -> dict[str, list[Page]]:
+    """{role: pages}: one page per page type the role may open (for each of `roles`)."""
     states = _states(world)
     plan: dict[str, list[Page]] = {}
-    for role, persona in ROLES.items():
+    for role in roles:
+        persona = ROLES[role]
         client = Client()
         if world.user(persona).is_authenticated:
             client.force_login(world.user(persona))
@@ -106,9 +113,10 @@ def crawl_plan(world: World) -> dict[str, list[Page]]:
                 if public and role not in PUBLIC_ROLES and route.key != "site:home":
                     continue
                 url = route.url(check.kwargs(world))
-                if not _is_html_page(client, url):
+                html = _html_page(client, url)
+                if html is None:
                     continue
-                pages.append(Page(f"{route.key} [{variant}]".replace(" []", ""), url))
+                pages.append(Page(f"{route.key} [{variant}]".replace(" []", ""), url, html))
                 if route.key in states:
                     pages.append(Page(f"{route.key} in a state", url + states[route.key]))
                 break  # one variant: the same page type

@@ -113,9 +113,9 @@ def test_every_page_type_as_each_role_passes_the_markup_checks(content_world):
         if world.user(persona).is_authenticated:
             client.force_login(world.user(persona))
         for page in plan[role]:
-            response = client.get(page.url)
+            html = page.html or client.get(page.url).content.decode()
             pages += 1
-            for problem in problems_on(response.content.decode(), page.url.startswith("/admin/")):
+            for problem in problems_on(html, page.url.startswith("/admin/")):
                 found.append(f"{role} {page.label} ({page.url}): {problem}")
     assert pages > 100
     assert found == [], "\n".join(found)
