@@ -746,6 +746,11 @@ class Attempt(models.Model):
     def in_progress(self) -> bool:
         return self.state == self.State.IN_PROGRESS
 
+    @property
+    def counted(self) -> bool:
+        """Whether it uses up one of the attempts allowed (as AttemptQuerySet.counted)."""
+        return self.state != self.State.ABANDONED
+
     def is_overdue(self, now) -> bool:
         return self.deadline is not None and now > self.deadline + GRACE
 

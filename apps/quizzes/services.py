@@ -122,8 +122,9 @@ def start_attempt(quiz: Quiz, user, now=None) -> Attempt:
     their class gives them (more attempts, a later close, more time) applies.
     """
     now = now or timezone.now()
-    mine = Attempt.objects.filter(quiz=quiz, user=user)
-    existing = mine.filter(state=Attempt.State.IN_PROGRESS).first()
+    # The student's attempts at this quiz, read once (none, as an exam starts).
+    mine = list(Attempt.objects.filter(quiz=quiz, user=user))
+    existing = next((a for a in mine if a.state == Attempt.State.IN_PROGRESS), None)
     if existing is not None and close_if_overdue(existing, now).in_progress:
         return existing
     rules = quiz.rules_for(user)
@@ -131,7 +132,7 @@ def start_attempt(quiz: Quiz, user, now=None) -> Attempt:
         raise QuizNotOpen("This quiz is not open for attempts at the moment.")
     if rules.class_opens_at is not None and now < rules.class_opens_at:
         raise QuizNotOpen(f"This quiz opens for your class on {when(rules.class_opens_at)}.")
-    if rules.attempts_allowed and mine.counted().count() >= rules.attempts_allowed:
+    if rules.attempts_allowed and sum(a.counted for a in mine) >= rules.attempts_allowed:
         raise NoAttemptsLeft("You have used all the attempts this quiz allows.")
     questions = list(quiz.questions.current().prefetch_related("choices"))
     if not questions:
@@ -145,7 +146,7 @@ def start_attempt(quiz: Quiz, user, now=None) -> Attempt:
         order = draw_choice_order(quiz, question, rng)
         if order is not None:
             choice_order[str(question.pk)] = order
-    number = (mine.aggregate(last=Max("number"))["last"] or 0) + 1
+    number = max((a.number for a in mine), default=0) + 1
     try:
         with transaction.atomic():
             attempt = Attempt.objects.create(

@@ -85,9 +85,11 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
         attempts = list(quiz.attempts.filter(user=request.user).order_by("number"))
         open_attempt = next((a for a in attempts if a.in_progress), None)
         if rules.attempts_allowed:
-            used = sum(1 for a in attempts if a.state != Attempt.State.ABANDONED)
+            used = sum(a.counted for a in attempts)
             attempts_left = max(0, rules.attempts_allowed - used)
-        if scores_visible:
+        # Only attempts not abandoned can hold a grade: a student who has none (everyone,
+        # when an exam starts) is spared the grade's three queries.
+        if scores_visible and any(a.counted for a in attempts):
             kept = grades.kept_grade(request.user, quiz)
     context = {
         "quiz": quiz,

@@ -10,6 +10,13 @@ from apps.quizzes.models import Attempt
 from apps.quizzes.presentation import names_for_attempt
 from tests.quizzes.conftest import client_for, quiz_from_gift
 
+# An exam's first two requests for a student with no attempt yet (BEGIN and COMMIT, or a
+# savepoint and its release, count as queries): the intro reads the quiz, the student's
+# rules, their attempts and the question count; the start reads the quiz, their attempts,
+# their rules, the questions and their choices, and writes the attempt and its responses.
+QUERIES_INTRO = 4
+QUERIES_START = 9
+
 HX = {"HTTP_HX_REQUEST": "true"}
 KINDS = [
     "::q{n}:: Pick one {{=A ~B ~C}}",
@@ -73,3 +80,15 @@ def test_taking_a_question_saving_and_submitting_stay_within_budget(
     assert "Saved" in saved.content.decode()
     with django_assert_max_num_queries(9):
         client.post(f"{take}submit/")
+
+
+def test_an_exam_start_reads_no_grade_and_the_attempts_once(alice, django_assert_max_num_queries):
+    """As 300 students open an exam at once: the intro of a student with no attempt skips
+    the kept grade's queries, and the start reads the student's attempts once."""
+    quiz = quiz_from_gift(gift_with(5), slug="exam-start")
+    client = client_for(alice)
+    client.get("/")  # the session and the user are cached by the first request
+    with django_assert_max_num_queries(QUERIES_INTRO):
+        assert client.get(f"/quizzes/{quiz.slug}/").status_code == 200
+    with django_assert_max_num_queries(QUERIES_START):
+        assert client.post(f"/quizzes/{quiz.slug}/start/").status_code == 302
