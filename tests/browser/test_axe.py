@@ -66,6 +66,15 @@ def violations_on(page, axe_source: str, scheme: str = "light") -> list[str]:
     return [f"{v['id']} ({v['impact']}, {v['count']}×): {v['help']} — {v['nodes']}" for v in found]
 
 
+def assert_no_violations(page, axe_source: str, where: str = "") -> None:
+    """axe finds nothing on the page as it stands, in light and then in dark mode."""
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        page.evaluate(SETTLE)
+        found = violations_on(page, axe_source, scheme)
+        assert found == [], f"{scheme} {where or page.url}: " + "\n".join(found)
+
+
 # The least number of page types each role's crawl opens (the site has these and more):
 # a plan that shrank by mistake (a role signed out, a route lost) fails here.
 LEAST_PAGES = {
@@ -135,9 +144,5 @@ def test_the_confirmation_pages_asked_without_javascript_meet_wcag_21_aa(
         with page.expect_navigation():
             page.eval_on_selector(form, "f => HTMLFormElement.prototype.submit.call(f)")
         assert page.get_by_role("button", name="Yes,").count() == 1, url
-        for scheme in ("light", "dark"):
-            page.emulate_media(color_scheme=scheme)
-            page.evaluate(SETTLE)
-            found = violations_on(page, axe_source, scheme)
-            assert found == [], f"{scheme} confirmation from {url}: " + "\n".join(found)
+        assert_no_violations(page, axe_source, f"confirmation from {url}")
     context.close()

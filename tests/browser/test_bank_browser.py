@@ -9,7 +9,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from apps.quizzes.models import Attempt
-from tests.browser.test_axe import SETTLE, axe_source, violations_on  # noqa: F401 - the fixture
+from tests.browser.test_axe import assert_no_violations, axe_source  # noqa: F401 - the fixture
 from tests.teaching.conftest import answered, make_class, quiz_from_gift
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,13 +25,6 @@ def signed_in(browser, live_server, user):
     context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
                           "url": live_server.url}])  # fmt: skip
     return context
-
-
-def no_violations(page, source: str) -> None:
-    for scheme in ("light", "dark"):
-        page.emulate_media(color_scheme=scheme)
-        page.evaluate(SETTLE)
-        assert violations_on(page, source) == [], scheme
 
 
 def test_one_question_in_two_quizzes_edited_once(
@@ -57,7 +50,7 @@ def test_one_question_in_two_quizzes_edited_once(
         entry.get_by_role("button", name="Add").click()
         expect(page.get_by_text(f"self-help is now in “{quiz}” too")).to_be_visible()
     expect(entry).to_contain_text("Used in: Week 1 (1 point), Week 2 (1 point), Week 3 (1 point)")
-    no_violations(page, axe_source)
+    assert_no_violations(page, axe_source)
 
     # Alice answers the question in week 2 before it is edited.
     attempt = answered(week_2, alice, {"self-help": "self-help"})
@@ -66,7 +59,7 @@ def test_one_question_in_two_quizzes_edited_once(
     page.get_by_role("link", name="Edit question 1").click()
     expect(page.locator("#shared-notice")).to_contain_text("The same question is in Week 1, Week 2")
     page.get_by_label("Question text").fill(NEW)
-    no_violations(page, axe_source)
+    assert_no_violations(page, axe_source)
     page.get_by_role("button", name="Save question").click()
     expect(page.locator("#question-status")).to_contain_text(
         "Saved question 1 as version 2: submitted attempts keep their marks until you regrade "
@@ -85,7 +78,7 @@ def test_one_question_in_two_quizzes_edited_once(
     entry.get_by_text("Version history").click()
     expect(entry).to_contain_text("Version 2, asked now in Week 1, Week 2, Week 3")
     expect(entry).to_contain_text("Version 1, kept for the attempts in Week 2 · 1 answer")
-    no_violations(page, axe_source)
+    assert_no_violations(page, axe_source)
     teacher.close()
 
     student = signed_in(browser, live_server, alice)

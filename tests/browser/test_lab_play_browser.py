@@ -21,12 +21,6 @@ PHONE = {"width": 390, "height": 844}
 axe_source = test_axe.axe_source  # the crawl's fixture: axe-core's source, or a skip
 
 
-def no_violations(page, axe_source):
-    for scheme in ("light", "dark"):
-        page.emulate_media(color_scheme=scheme)
-        assert test_axe.violations_on(page, axe_source, scheme) == [], f"{scheme} {page.url}"
-
-
 def predict(page, base_url):
     page.goto(base_url + LEVEL)
     expect(page.locator("button.move")).to_have_count(0)
@@ -58,7 +52,7 @@ def test_a_student_plays_a_level_by_keyboard_on_a_phone(
     errors = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     predict(page, live_server.url)
-    no_violations(page, axe_source)
+    test_axe.assert_no_violations(page, axe_source)
     url = page.url
     rounds = play_to_the_end(page, by_keyboard=True)
     assert page.url == url  # htmx swapped the game in place
@@ -67,7 +61,7 @@ def test_a_student_plays_a_level_by_keyboard_on_a_phone(
         "href", "/lessons/how-regimes-work/#shadow-of-the-future"
     )
     assert rounds >= 1
-    no_violations(page, axe_source)
+    test_axe.assert_no_violations(page, axe_source)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert errors == []
     context.close()
@@ -102,7 +96,7 @@ def test_a_student_plays_a_live_round_and_sees_it_resolve(live_server, browser, 
     page = context.new_page()
     page.goto(f"/lab/live/{session.code}/")
     expect(page.locator("#live-round h2")).to_have_text("Round 1")
-    no_violations(page, axe_source)
+    test_axe.assert_no_violations(page, axe_source)
     page.get_by_role("button", name="Defect").focus()
     page.keyboard.press("Enter")
     expect(page.locator("#live-round")).to_contain_text("You chose to defect")
@@ -113,7 +107,7 @@ def test_a_student_plays_a_live_round_and_sees_it_resolve(live_server, browser, 
     expect(page.locator("#live-round h2")).to_have_text("Round 2", timeout=8000)
     expect(page.locator("#table-live-history tbody tr").first).to_contain_text("Defected")
     expect(page.locator("#table-live-history tbody tr").first).to_contain_text("Cooperated")
-    no_violations(page, axe_source)
+    test_axe.assert_no_violations(page, axe_source)
     context.close()
 
     teacher = Client()
@@ -126,9 +120,9 @@ def test_a_student_plays_a_live_round_and_sees_it_resolve(live_server, browser, 
     page.goto(f"/lab/live/{session.code}/run/")
     expect(page.locator(".live-code")).to_have_text(session.code)
     expect(page.locator("#table-live-rounds tbody tr")).to_have_count(1)
-    no_violations(page, axe_source)
+    test_axe.assert_no_violations(page, axe_source)
     page.get_by_role("button", name="End the session and show the debrief").click()
     expect(page.locator(".live-debrief")).to_contain_text("The shadow of the future")
-    no_violations(page, axe_source)
+    test_axe.assert_no_violations(page, axe_source)
     assert LiveSession.objects.get(pk=session.pk).stage == LiveSession.Stage.ENDED
     context.close()
