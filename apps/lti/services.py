@@ -22,8 +22,8 @@ from apps.classes.services import JoinError, create_class, join_class
 from apps.lti import catalogue
 from apps.lti.launch import CLAIM, LEEWAY_SECONDS, LaunchRefused, platform_session
 from apps.lti.models import Course, CourseRole, GradedLink, ScoreSend, UsedNonce
-from apps.quizzes.grades import kept_grade
-from apps.quizzes.models import Attempt, Question, Quiz, Response
+from apps.quizzes.grades import EMPTY, summaries
+from apps.quizzes.models import Attempt, Quiz
 
 log = logging.getLogger(__name__)
 
@@ -215,63 +215,83 @@ def forget_expired_nonces(now=None) -> int:
 # Scores -----------------------------------------------------------------------------
 
 
-def _score_for(link: GradedLink, user, now) -> tuple[float | None, str] | None:
-    """(scoreGiven, gradingProgress) for the student's kept grade on the link's quiz, or
-    None before any submitted attempt. While the student may not see their marks (the
-    quiz's review setting, their own close, no release yet) the score is held back: no
-    value, Pending, which tells the platform the work is in and clears a grade it was
-    given before the marks were withheld again. Pending too while an essay waits for
-    its grade."""
+def _scores_for(link: GradedLink, users, now) -> dict[int, tuple[float | None, str]]:
+    """{user id: (scoreGiven, gradingProgress)} for each of `users` who has submitted an
+    attempt at the link's quiz, from their kept grade. While a student may not see their
+    marks (the quiz's review setting, their own close, no release yet) the score is held
+    back: no value, Pending, which tells the platform the work is in and clears a grade it
+    was given before the marks were withheld again. Pending too while an essay waits for
+    its grade. The same queries for any number of students, except that a quiz whose
+    review waits for its close reads each student's own close (as scores_shown does)."""
     quiz = link.quiz
-    percent = kept_grade(user, quiz)
-    if percent is None:
-        return None
-    if not quiz.scores_visible(now, quiz.rules_for(user)):
-        return None, "Pending"
-    waiting = (
-        Response.objects.filter(
-            attempt__user=user,
-            attempt__quiz=quiz,
-            attempt__state=Attempt.State.SUBMITTED,
-            fraction__isnull=True,
+    found = summaries([user.pk for user in users], [quiz.pk])
+    own_close_matters = quiz.review_after == Quiz.ReviewAfter.CLOSE
+    scores = {}
+    for user in users:
+        summary = found.get((user.pk, quiz.pk), EMPTY)
+        percent = summary.kept_grade(quiz)
+        if percent is None:
+            continue
+        rules = quiz.rules_for(user) if own_close_matters else quiz.own_rules
+        if not quiz.scores_visible(now, rules):
+            scores[user.pk] = (None, "Pending")
+            continue
+        progress = "Pending" if summary.awaiting_grading else "FullyGraded"
+        scores[user.pk] = (round(percent * link.score_maximum / 100, 4), progress)
+    return scores
+
+
+def queue_scores(link: GradedLink, users, now=None) -> list[ScoreSend]:
+    """Queue each student's current score for the link, unless the platform was already
+    told (or is about to be told) the same thing; a waiting older score is superseded.
+    Returns the sends queued. A handful of queries however many students: a whole class
+    is released with one click."""
+    scores = _scores_for(link, users, now or timezone.now())
+    lti_users = LtiUser.objects.filter(
+        registration=link.course.context.deployment.registration, auth_user__in=list(scores)
+    ).order_by("pk")
+    by_student: dict[int, LtiUser] = {}
+    for lti_user in lti_users:  # the first, should a student have two on one platform
+        by_student.setdefault(lti_user.auth_user_id, lti_user)
+    by_lti_user = {lti_user.pk: lti_user for lti_user in by_student.values()}
+    if not by_lti_user:
+        return []
+    with transaction.atomic():
+        # The newest send of each student that counts, locked: a concurrent queueing for
+        # the same student waits here rather than deciding on what this one replaces.
+        latest: dict[int, ScoreSend] = {}
+        sends = (
+            ScoreSend.objects.select_for_update()
+            .filter(link=link, lti_user__in=list(by_lti_user))
+            .exclude(state=ScoreSend.State.SUPERSEDED)
         )
-        .exclude(question__kind=Question.Kind.DESCRIPTION)
-        .exists()
-    )
-    return round(percent * link.score_maximum / 100, 4), "Pending" if waiting else "FullyGraded"
+        for send in sends:  # newest first (ScoreSend's order)
+            latest.setdefault(send.lti_user_id, send)
+        new, replaced = [], []
+        for lti_user in by_lti_user.values():
+            given, progress = scores[lti_user.auth_user_id]
+            send = ScoreSend(
+                link=link,
+                lti_user=lti_user,
+                score_given=given,
+                score_maximum=link.score_maximum,
+                grading_progress=progress,
+            )
+            before = latest.get(lti_user.pk)
+            if before is not None and before.same_score_as(send):
+                continue
+            if before is not None and before.state == ScoreSend.State.WAITING:
+                replaced.append(before.pk)
+            new.append(send)
+        if replaced:
+            ScoreSend.objects.filter(pk__in=replaced).update(state=ScoreSend.State.SUPERSEDED)
+        return ScoreSend.objects.bulk_create(new)
 
 
 def queue_score(link: GradedLink, user, now=None) -> ScoreSend | None:
-    """Queue the student's current score for the link, unless the platform was already
-    told (or is about to be told) the same thing; a waiting older score is superseded."""
-    score = _score_for(link, user, now or timezone.now())
-    lti_user = LtiUser.objects.filter(
-        registration=link.course.context.deployment.registration, auth_user=user
-    ).first()
-    if score is None or lti_user is None:
-        return None
-    given, progress = score
-    with transaction.atomic():
-        latest = (
-            ScoreSend.objects.select_for_update()
-            .filter(link=link, lti_user=lti_user)
-            .exclude(state=ScoreSend.State.SUPERSEDED)
-            .first()
-        )
-        new = ScoreSend(
-            link=link,
-            lti_user=lti_user,
-            score_given=given,
-            score_maximum=link.score_maximum,
-            grading_progress=progress,
-        )
-        if latest is not None and latest.same_score_as(new):
-            return None
-        if latest is not None and latest.state == ScoreSend.State.WAITING:
-            latest.state = ScoreSend.State.SUPERSEDED
-            latest.save(update_fields=["state"])
-        new.save()
-    return new
+    """queue_scores for one student: the send queued, or None."""
+    queued = queue_scores(link, [user], now)
+    return queued[0] if queued else None
 
 
 LINK_RELATED = ("course__context__deployment__registration", "quiz")
@@ -304,8 +324,7 @@ def queue_scores_for_quiz(sender, quiz, **kwargs) -> None:
             quiz_attempts__quiz=quiz,
             quiz_attempts__state=Attempt.State.SUBMITTED,
         ).distinct()
-        for student in students:
-            queue_score(link, student)
+        queue_scores(link, list(students))
 
 
 def queue_scores_now_shown(now=None) -> int:
