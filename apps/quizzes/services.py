@@ -81,19 +81,34 @@ def _question_key(question_id: int) -> str:
 
 
 def question_with_choices(question_id: int) -> Question:
-    """One question version with its choices, as an attempt shows and checks it.
+    """One question version with its choices, as an attempt shows and checks it (see
+    questions_with_choices)."""
+    return questions_with_choices([question_id])[0]
+
+
+def questions_with_choices(question_ids: list[int]) -> list[Question]:
+    """Those question versions with their choices, in the order given: from the cache in
+    one round trip, and any not there in one query (then cached).
 
     A version that attempts use never changes (an edit makes a new version), and every
     save or delete of a question or choice drops the copy, so it is read from the cache.
-    Bulk updates change only `position` and `current`, which attempts do not read here.
+    Bulk updates change only `position`, `current` and `entry`, which nothing reads from
+    these copies: whoever needs the order or the current versions asks the database.
     """
-    key = _question_key(question_id)
-    question = cache.get(key)
-    if question is None:
-        question = Question.objects.prefetch_related("choices").get(pk=question_id)
-        question.choice_list  # noqa: B018 - evaluated so that the cached copy holds it
-        cache.set(key, question, QUESTION_CACHE_SECONDS)
-    return question
+    keys = {question_id: _question_key(question_id) for question_id in question_ids}
+    cached = cache.get_many(list(keys.values()))
+    found = {pk: cached[key] for pk, key in keys.items() if key in cached}
+    missing = [pk for pk in question_ids if pk not in found]
+    if missing:
+        read = Question.objects.prefetch_related("choices").filter(pk__in=missing)
+        fresh = {question.pk: question for question in read}
+        for question in fresh.values():
+            question.choice_list  # noqa: B018 - evaluated so that the cached copy holds it
+        cache.set_many({keys[pk]: q for pk, q in fresh.items()}, QUESTION_CACHE_SECONDS)
+        found.update(fresh)
+    if len(found) < len(keys):
+        raise Question.DoesNotExist(f"No question {set(keys) - set(found)}")
+    return [found[pk] for pk in question_ids]
 
 
 def forget_question(sender, instance, **kwargs) -> None:
@@ -134,7 +149,9 @@ def start_attempt(quiz: Quiz, user, now=None) -> Attempt:
         raise QuizNotOpen(f"This quiz opens for your class on {when(rules.class_opens_at)}.")
     if rules.attempts_allowed and sum(a.counted for a in mine) >= rules.attempts_allowed:
         raise NoAttemptsLeft("You have used all the attempts this quiz allows.")
-    questions = list(quiz.questions.current().prefetch_related("choices"))
+    # The current versions, in order, from the database; each with its choices from the
+    # cache (an exam's first minute starts every student on the same ones).
+    questions = questions_with_choices(list(quiz.questions.current().values_list("pk", flat=True)))
     if not questions:
         raise QuizNotOpen("This quiz has no questions yet.")
 

@@ -13,9 +13,12 @@ from tests.quizzes.conftest import client_for, quiz_from_gift
 # An exam's first two requests for a student with no attempt yet (BEGIN and COMMIT, or a
 # savepoint and its release, count as queries): the intro reads the quiz, the student's
 # rules, their attempts and the question count; the start reads the quiz, their attempts,
-# their rules, the questions and their choices, and writes the attempt and its responses.
+# their rules and the current questions' ids (their choices come from the cache), and
+# writes the attempt and its responses.
 QUERIES_INTRO = 4
-QUERIES_START = 9
+QUERIES_START = 8
+# The first start of a quiz reads its questions with their choices into the cache.
+QUERIES_FIRST_START = 10
 
 HX = {"HTTP_HX_REQUEST": "true"}
 KINDS = [
@@ -82,10 +85,17 @@ def test_taking_a_question_saving_and_submitting_stay_within_budget(
         client.post(f"{take}submit/")
 
 
-def test_an_exam_start_reads_no_grade_and_the_attempts_once(alice, django_assert_max_num_queries):
+def test_an_exam_start_reads_no_grade_and_the_attempts_once(
+    alice, bob, django_assert_max_num_queries
+):
     """As 300 students open an exam at once: the intro of a student with no attempt skips
-    the kept grade's queries, and the start reads the student's attempts once."""
+    the kept grade's queries, and the start reads the student's attempts once and the
+    questions from the cache (the first student to start read them into it)."""
     quiz = quiz_from_gift(gift_with(5), slug="exam-start")
+    first = client_for(bob)
+    first.get("/")  # the session and the user are cached by the first request
+    with django_assert_max_num_queries(QUERIES_FIRST_START):
+        assert first.post(f"/quizzes/{quiz.slug}/start/").status_code == 302
     client = client_for(alice)
     client.get("/")  # the session and the user are cached by the first request
     with django_assert_max_num_queries(QUERIES_INTRO):
