@@ -74,6 +74,11 @@ class QuizAdmin(IdsInRange, CuratorsOnly, admin.ModelAdmin):
         ),
     ]
 
+    def save_model(self, request, obj, form, change):
+        if not change:
+            return super().save_model(request, obj, form, change)
+        services.save_quiz_settings(obj, form.changed_data)
+
     @admin.action(description="Archive: students no longer see them; attempts and grades stay")
     def archive(self, request, queryset):
         # Those already archived keep the date they were archived.

@@ -788,6 +788,22 @@ def follow_rules(quiz: Quiz, users) -> int:
     return changed
 
 
+# A quiz's settings that decide when its students may see their marks (scores_visible).
+MARK_SETTINGS = frozenset({"review_after", "review_score", "closes_at"})
+
+
+def save_quiz_settings(quiz: Quiz, changed) -> Quiz:
+    """Save an edit of the quiz's settings, `changed` naming the fields it changed. A
+    change to when students may see their marks is announced (release_changed) as a
+    release by hand is, so LMS grades follow: marks hidden now are withheld there again,
+    and marks shown now are sent."""
+    with transaction.atomic():
+        quiz.save()
+        if MARK_SETTINGS & set(changed):
+            transaction.on_commit(lambda: release_changed.send(sender=Quiz, quiz=quiz))
+    return quiz
+
+
 def release_results(quiz: Quiz, *, marks: bool = False, feedback: bool = False, now=None):
     """Show students their marks, or the correct answers and feedback, or both, from now
     on, whatever the review rule says. A release already made keeps its time. Announced

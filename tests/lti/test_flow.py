@@ -346,6 +346,37 @@ def test_a_release_queues_a_whole_class_in_the_queries_it_takes_for_one_student(
 
 
 @pytest.mark.django_db(transaction=True)
+def test_hiding_marks_in_the_settings_withholds_them_in_the_lms_and_showing_sends_them(
+    client, platform, carol
+):
+    """The review setting decides what students see; the LMS follows a change of it as it
+    follows a release by hand."""
+    from apps.teaching.forms import QuizSettingsForm
+
+    quiz = make_quiz(slug="settings-change")
+    student_launch(client, platform, quiz)
+    take_and_submit(client, quiz, {"one": "true", "two": "true"})
+    assert platform.scores[-1][2]["scoreGiven"] == 2.0  # shown on submit, so sent
+
+    teacher = client_for(carol)
+    settings = reverse("teach:quiz_settings", args=[quiz.pk])
+
+    def review_after(value) -> None:
+        form = QuizSettingsForm(instance=Quiz.objects.get(pk=quiz.pk))
+        data = {name: form[name].value() for name in form.fields}
+        data = {name: value for name, value in data.items() if value is not None}
+        assert teacher.post(settings, {**data, "review_after": value}).status_code == 302
+        send_scores()
+
+    review_after(Quiz.ReviewAfter.MANUAL)
+    assert len(platform.scores) == 2 and held(platform.scores[-1][2])
+    review_after(Quiz.ReviewAfter.SUBMIT)
+    assert len(platform.scores) == 3 and platform.scores[-1][2]["scoreGiven"] == 2.0
+    review_after(Quiz.ReviewAfter.SUBMIT)  # nothing changed: nothing more is sent
+    assert len(platform.scores) == 3
+
+
+@pytest.mark.django_db(transaction=True)
 def test_marks_shown_after_the_close_go_out_once_the_quiz_has_closed(client, platform):
     quiz = make_quiz(slug="shown-at-close")
     Quiz.objects.filter(pk=quiz.pk).update(

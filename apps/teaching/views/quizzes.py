@@ -90,7 +90,7 @@ def quiz_settings(request: HttpRequest, quiz_id: int) -> HttpResponse:
     quiz = get_quiz_to_edit(request, quiz_id)
     form = QuizSettingsForm(request.POST or None, instance=quiz)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        quiz_services.save_quiz_settings(form.save(commit=False), form.changed_data)
         messages.success(request, "Settings saved.")
         return redirect("teach:quiz_edit", quiz.pk)
     return render(request, "teach/quiz_settings.html", {"form": form, "quiz": quiz})
