@@ -116,6 +116,45 @@ def flush_by_delete():
 
 
 @pytest.fixture(autouse=True, scope="session")
+def static_files_listed_once():
+    """WhiteNoise lists the static files (a stat and headers for each of some 190) when
+    its middleware is made: once per process in production, but once per test client here,
+    since each Client loads the middleware afresh (about 40 ms, most of a short test). The
+    list is kept per process, as in production, for the same settings."""
+    from django.conf import settings
+    from whitenoise.middleware import WhiteNoiseMiddleware
+
+    list_files = WhiteNoiseMiddleware.add_files_from_finders
+    listed: dict[tuple, dict] = {}
+
+    def add_files_from_finders(self):
+        key = (
+            self.static_prefix,
+            self.max_age,
+            self.allow_all_origins,
+            self.charset,
+            self.index_file,
+            self.add_headers_function,
+            repr(getattr(settings, "WHITENOISE_IMMUTABLE_FILE_TEST", None)),
+            repr(getattr(settings, "WHITENOISE_MIMETYPES", None)),
+            repr(settings.STATICFILES_DIRS),
+            tuple(settings.STATICFILES_FINDERS),
+            tuple(settings.INSTALLED_APPS),
+        )
+        if key not in listed:
+            before = dict(self.files)
+            list_files(self)
+            listed[key] = {
+                url: found for url, found in self.files.items() if before.get(url) is not found
+            }
+        self.files.update(listed[key])
+
+    WhiteNoiseMiddleware.add_files_from_finders = add_files_from_finders
+    yield
+    WhiteNoiseMiddleware.add_files_from_finders = list_files
+
+
+@pytest.fixture(autouse=True, scope="session")
 def fast_password_hashing():
     """MD5 for the whole suite: the personas sign in often, and the real hasher is slow on
     purpose. A test of hashing itself asks for `real_password_hashers`."""
