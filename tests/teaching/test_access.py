@@ -3,14 +3,17 @@ students are refused, another instructor gets a 404 for what is not theirs (so n
 reveals it exists), and the owner and a curator get the page."""
 
 import pytest
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, reverse
 
 from apps.classes import services as class_services
 from apps.classes.models import Teacher
+from apps.core.roles import Role
 from apps.teaching import invitations
 from apps.teaching import urls as teaching_urls
+from tests.conftest import PASSWORD, make_user
 from tests.teaching.conftest import answered, client_for, make_class, quiz_from_gift
 
 pytestmark = pytest.mark.django_db
@@ -74,6 +77,10 @@ def test_the_matrix_covers_every_teaching_url():
 
 @pytest.fixture
 def world(ingrid, alice, bob):
+    return build_world(ingrid, alice, bob)
+
+
+def build_world(ingrid, alice, bob) -> dict:
     """Ingrid's quiz, class (alice in it, the quiz assigned) and alice's essay answer."""
     quiz = quiz_from_gift(slug="ingrids", owner=ingrid)
     klass = make_class(ingrid, students=[alice], quizzes=[quiz])
@@ -105,12 +112,6 @@ def url_for(name: str, world: dict) -> str:
     return url + "?kind=single" if name == "question_create" else url
 
 
-def client(persona, request) -> Client:
-    if persona == "anonymous":
-        return Client()
-    return client_for(request.getfixturevalue(persona))
-
-
 def expected(persona: str, name: str) -> int:
     _, _, owner_status, names_object = MATRIX.get(name) or CURATING[name]
     if persona == "anonymous":
@@ -122,21 +123,46 @@ def expected(persona: str, name: str) -> int:
     return owner_status
 
 
-@pytest.mark.parametrize("name", sorted(MATRIX | CURATING))
-def test_each_persona_gets_exactly_its_status(request, world, ivan, carol, root, name):
-    method, data, _, _ = MATRIX.get(name) or CURATING[name]
-    url = url_for(name, world)
-    clients = {persona: client(persona, request) for persona in PERSONAS}
-    got = {}
-    for persona, browser in clients.items():
-        # Each persona meets the same world: what one request changes is rolled back.
-        with transaction.atomic():
-            response = getattr(browser, method)(url, data)
-            transaction.set_rollback(True)
-        got[persona] = response.status_code
-        if persona == "anonymous":
-            assert response.url.startswith("/accounts/login/?next=")
-    assert got == {persona: expected(persona, name) for persona in PERSONAS}, url
+@pytest.fixture(scope="class")
+def matrix_world(django_db_setup, django_db_blocker):
+    """The personas (as the shared fixtures make them) and the world, built once for the
+    matrix's tests inside a transaction rolled back after the last of them: each test's
+    own writes roll back to it (pytest-django nests a savepoint)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        users = {
+            "ingrid": make_user("ingrid", Role.INSTRUCTOR),
+            "alice": make_user("alice"),
+            "bob": make_user("bob"),
+            "ivan": make_user("ivan", Role.INSTRUCTOR),
+            "carol": make_user("carol", Role.CURATOR),
+            "root": User.objects.create_superuser("root", "root@example.com", PASSWORD),
+        }
+        yield users, build_world(users["ingrid"], users["alice"], users["bob"])
+        transaction.set_rollback(True)
+
+
+class TestTheMatrix:
+    """One world for every teaching URL (its tests use no other users, so none clash)."""
+
+    @pytest.mark.parametrize("name", sorted(MATRIX | CURATING))
+    def test_each_persona_gets_exactly_its_status(self, matrix_world, name):
+        users, world = matrix_world
+        method, data, _, _ = MATRIX.get(name) or CURATING[name]
+        url = url_for(name, world)
+        clients = {
+            persona: Client() if persona == "anonymous" else client_for(users[persona])
+            for persona in PERSONAS
+        }
+        got = {}
+        for persona, browser in clients.items():
+            # Each persona meets the same world: what one request changes is rolled back.
+            with transaction.atomic():
+                response = getattr(browser, method)(url, data)
+                transaction.set_rollback(True)
+            got[persona] = response.status_code
+            if persona == "anonymous":
+                assert response.url.startswith("/accounts/login/?next=")
+        assert got == {persona: expected(persona, name) for persona in PERSONAS}, url
 
 
 def test_htmx_requests_from_signed_out_browsers_get_403_not_the_login_page(world):
