@@ -3,6 +3,7 @@
 
 import hashlib
 import logging
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -349,7 +350,11 @@ def queue_scores_now_shown(now=None) -> int:
         .filter(could_show, link__quiz__review_score=True)
         .select_related(*(f"link__{name}" for name in LINK_RELATED), "lti_user__auth_user")
     )
-    return sum(queue_score(send.link, send.lti_user.auth_user, now) is not None for send in held)
+    links, students = {}, defaultdict(list)
+    for send in held:
+        links[send.link_id] = send.link
+        students[send.link_id].append(send.lti_user.auth_user)
+    return sum(len(queue_scores(links[pk], students[pk], now)) for pk in links)
 
 
 def backoff(tries: int) -> timedelta:
