@@ -254,8 +254,7 @@ def queue_scores(link: GradedLink, users, now=None) -> list[ScoreSend]:
     by_student: dict[int, LtiUser] = {}
     for lti_user in lti_users:  # the first, should a student have two on one platform
         by_student.setdefault(lti_user.auth_user_id, lti_user)
-    by_lti_user = {lti_user.pk: lti_user for lti_user in by_student.values()}
-    if not by_lti_user:
+    if not by_student:
         return []
     with transaction.atomic():
         # The newest send of each student that counts, locked: a concurrent queueing for
@@ -263,14 +262,14 @@ def queue_scores(link: GradedLink, users, now=None) -> list[ScoreSend]:
         latest: dict[int, ScoreSend] = {}
         sends = (
             ScoreSend.objects.select_for_update()
-            .filter(link=link, lti_user__in=list(by_lti_user))
+            .filter(link=link, lti_user__in=list(by_student.values()))
             .exclude(state=ScoreSend.State.SUPERSEDED)
         )
         for send in sends:  # newest first (ScoreSend's order)
             latest.setdefault(send.lti_user_id, send)
         new, replaced = [], []
-        for lti_user in by_lti_user.values():
-            given, progress = scores[lti_user.auth_user_id]
+        for student, lti_user in by_student.items():
+            given, progress = scores[student]
             send = ScoreSend(
                 link=link,
                 lti_user=lti_user,

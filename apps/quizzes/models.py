@@ -312,6 +312,15 @@ class StudentRules:
         return min(ends) if ends else None
 
 
+# What student_rules folds from a student's assignments of a quiz, as SQL's MIN and MAX
+# would (empty values aside): the earliest opening and the latest due date of their
+# classes, and the most that their exceptions give.
+_FOLDED = (
+    ("class_opens", min), ("due", max),
+    ("extra", max), ("later_due", max), ("later_close", max), ("longer", max),
+)  # fmt: skip
+
+
 def student_rules(quizzes, user) -> dict[int, StudentRules]:
     """{quiz id: its rules as they apply to `user`} for each of `quizzes` (see
     Quiz.rules_for): one query for a signed-in user, however many quizzes; none
@@ -349,15 +358,6 @@ def student_rules(quizzes, user) -> dict[int, StudentRules]:
     for pk, fold in found.items():
         rules[pk] = rules[pk].extended_by(fold)
     return rules
-
-
-# What student_rules folds from a student's assignments of a quiz, as SQL's MIN and MAX
-# would (empty values aside): the earliest opening and the latest due date of their
-# classes, and the most that their exceptions give.
-_FOLDED = (
-    ("class_opens", min), ("due", max),
-    ("extra", max), ("later_due", max), ("later_close", max), ("longer", max),
-)  # fmt: skip
 
 
 def scores_shown(quizzes, user, now) -> set[int]:

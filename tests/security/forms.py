@@ -24,6 +24,9 @@ class _FormReader(HTMLParser):
             wanted = a.get("id") == self.form_id if self.form_id else a.get("method") == "post"
             self.inside = wanted and not self.done
             return
+        if tag == "option" and self.inside and self._select and "selected" in a:
+            self._add(self._select, a.get("value", ""))
+            return
         if not self.inside or "name" not in a or "disabled" in a:
             return
         if tag == "input":
@@ -36,8 +39,6 @@ class _FormReader(HTMLParser):
         elif tag == "select":
             self._select = a["name"]
             self.data.setdefault(a["name"], [])
-        elif tag == "option" and self._select and "selected" in a:
-            self._add(self._select, a.get("value", ""))
         elif tag == "textarea":
             self._textarea, self._text = a["name"], ""
 
