@@ -35,7 +35,13 @@ hypothesis.settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatabl
 # A browser assertion waits up to 15 s for the page to get there: on two busy cores a
 # swap can take longer than Playwright's default 5 s. A page that never gets there fails.
 expect.set_options(timeout=15_000)
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Chromium's headless shell (Debian's chromium-headless-shell: the "old headless" mode that
+# Playwright's own headless runs use) drives the same pages with about a third less CPU
+# than the full browser in headless mode (measured: the suite 437 -> 396 s). The full
+# browser serves where the shell is not installed.
+CHROMIUM = (
+    shutil.which("chromium-headless-shell") or shutil.which("chromium") or "/usr/bin/chromium"
+)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -263,7 +269,7 @@ def root(db):
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     if not os.path.exists(CHROMIUM):
-        message = "Debian's Chromium is not installed (apt-get install chromium)"
+        message = "Debian's Chromium is not installed (apt-get install chromium-headless-shell)"
         if IN_CI:
             pytest.fail(message + "; CI=true requires browser tests to run")
         pytest.skip(message)
