@@ -40,7 +40,11 @@ Kind = Question.Kind
 
 
 def _get_quiz_for_user(request: HttpRequest, slug: str) -> Quiz:
-    return get_object_or_404(Quiz.objects.visible_to(request.user), slug=slug)
+    """A quiz `request.user` may see (404 otherwise, so nobody learns a hidden one exists)."""
+    quiz = get_object_or_404(Quiz, slug=slug)
+    if not quiz.is_visible_to(request.user):
+        raise Http404
+    return quiz
 
 
 def _get_attempt_for_user(request: HttpRequest, attempt_id: int) -> Attempt:
