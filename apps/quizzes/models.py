@@ -228,9 +228,12 @@ class Quiz(Publishable):
             return False
         if self.owner_id is None:
             return True
-        return user.is_authenticated and self.assignments.filter(
-            klass__memberships__student=user, klass__archived_at__isnull=True
-        ).exists()
+        return (
+            user.is_authenticated
+            and self.assignments.filter(
+                klass__memberships__student=user, klass__archived_at__isnull=True
+            ).exists()
+        )
 
     @property
     def topic(self) -> "Lesson | Case | None":
