@@ -8,6 +8,7 @@ changes after the attempt has been graded.
 
 import copy
 import random
+from contextlib import contextmanager
 
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
@@ -193,24 +194,50 @@ def _lock(attempt: Attempt) -> Attempt:
     return locked
 
 
-def save_response(
-    attempt: Attempt, question_id: int, answer, now=None, check=False
-) -> Response | None:
-    """Store `answer` as the response to one question (last write wins).
+@contextmanager
+def answering(attempt_id: int, user_id: int, now, with_quiz: bool = False):
+    """The attempt `user_id` answers, read and locked in one query for the length of the
+    block (one transaction), and closed at its deadline first if that and the grace have
+    passed; with its quiz when asked (only the attempt's row is locked). `store_response`
+    writes within it. An answer's save thus reads the attempt once, instead of reading it
+    to find the question and then again to lock it. Attempt.DoesNotExist for anyone
+    else's attempt."""
+    with transaction.atomic():
+        attempts = Attempt.objects.select_for_update(of=("self",))
+        if with_quiz:
+            attempts = attempts.select_related("quiz")
+        attempt = attempts.get(pk=attempt_id, user_id=user_id)
+        if attempt.in_progress and attempt.is_overdue(now):
+            _close(attempt, now)
+        yield attempt
+
+
+def store_response(attempt: Attempt, question_id: int, answer, now, check=False) -> Response | None:
+    """Store `answer` as the response to one question of an attempt held by `answering`
+    (last write wins).
 
     With `check` in an immediate-feedback quiz the answer is also graded and locked, and
     the checked response, with its feedback, is returned (a plain save returns None).
-    Raises AttemptClosed once the attempt is submitted or past its deadline and grace (it
-    is then closed at the deadline), AnswerLocked for a checked answer,
-    Response.DoesNotExist for a question not in it.
+    Raises AttemptClosed once the attempt is submitted or closed at its deadline,
+    AnswerLocked for a checked answer, Response.DoesNotExist for a question not in it.
     """
+    if not attempt.in_progress:
+        raise AttemptClosed(attempt)
+    return _store_answer(attempt, question_id, answer, now, check)
+
+
+def save_response(
+    attempt: Attempt, question_id: int, answer, now=None, check=False
+) -> Response | None:
+    """`store_response` for an attempt in hand: it is read afresh and locked first (the
+    copy of its quiz the caller holds kept), and a closing at the deadline is kept even
+    though the answer is then refused."""
     now = now or timezone.now()
-    with transaction.atomic():
-        locked = _lock(attempt)
-        if locked.in_progress and not locked.is_overdue(now):
-            return _store_answer(locked, question_id, answer, now, check)
+    with answering(attempt.pk, attempt.user_id, now) as locked:
+        if Attempt.quiz.is_cached(attempt):
+            locked.quiz = attempt.quiz
         if locked.in_progress:
-            _close(locked, now)
+            return store_response(locked, question_id, answer, now, check)
     raise AttemptClosed(locked)
 
 

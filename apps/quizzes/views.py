@@ -1,9 +1,10 @@
 """Quiz pages: list, intro with attempt history, taking, summary, submitting, review.
 
-Every attempt is reached through `_get_attempt_for_user` (to look at it) or
-`_get_own_attempt` (to answer it); both answer 404 for anyone else's attempt, so nobody
-learns that it exists. The take page never renders a fraction, a key or feedback; only a
-checked answer (immediate feedback) and the review, within the quiz's rules, do.
+Every attempt is reached through `_get_attempt_for_user` (to look at it), or
+`_get_own_attempt` and `services.answering` (to answer it); all answer 404 for anyone
+else's attempt, so nobody learns that it exists. The take page never renders a fraction,
+a key or feedback; only a checked answer (immediate feedback) and the review, within the
+quiz's rules, do.
 """
 
 from django.contrib import messages
@@ -55,8 +56,8 @@ def _get_attempt_for_user(request: HttpRequest, attempt_id: int) -> Attempt:
 
 def _get_own_attempt(request: HttpRequest, attempt_id: int, with_quiz: bool = True) -> Attempt:
     """An attempt `request.user` may answer: only ever their own; with its quiz unless the
-    caller never reads it (a join of the quiz's thirty columns is a third of an autosave's
-    query time)."""
+    caller never reads it (a join of the quiz's thirty columns is a third of a small
+    query's time). An answer's save reads it through `services.answering` instead."""
     attempts = Attempt.objects.select_related("quiz") if with_quiz else Attempt.objects
     return get_object_or_404(attempts, pk=attempt_id, user_id=request.user.pk)
 
@@ -166,57 +167,64 @@ def _go_to(attempt: Attempt, slot: int, go: str) -> str:
 @login_required_for_htmx
 @require_http_methods(["GET", "POST"])
 def take(request: HttpRequest, attempt_id: int) -> HttpResponse:
-    """One question of an open attempt (?q=N). POST saves the answer: htmx autosave gets
-    the save status back, Check (immediate feedback) the locked question with its
-    feedback, and a plain form post continues to the slot or page it names."""
+    """One question of an open attempt (?q=N); POST answers it (`_answer`)."""
     now = timezone.now()
-    # A save answers with its status (htmx) or a redirect: only showing or checking a
-    # question reads the quiz.
-    saving = request.method == "POST" and request.POST.get("action") != "check"
-    attempt = _get_own_attempt(request, attempt_id, with_quiz=not saving)
-    attempt = services.close_if_overdue(attempt, now)
+    if request.method == "POST":
+        return _answer(request, attempt_id, now)
+    attempt = services.close_if_overdue(_get_own_attempt(request, attempt_id), now)
     if not attempt.in_progress:
         return _leave_attempt(request, attempt)
     slot = _slot(request, attempt)
     question = services.question_with_choices(attempt.question_order[slot - 1])
-    error = ""
-    if request.method == "POST":
-        form = AnswerForm(question, names_for_attempt(attempt), request.POST)
-        if not form.is_valid():
-            return HttpResponseBadRequest("That answer is not one of the options.")
-        action = request.POST.get("action", "save")
-        if question.is_scored:
-            try:
-                services.save_response(
-                    attempt, question.pk, form.answer(), now, check=action == "check"
-                )
-            except services.AttemptClosed as exc:
-                return _leave_attempt(request, exc.attempt)
-            except services.AnswerLocked as exc:
-                # A checked answer's inputs are disabled, so a plain post from its page
-                # carries no answer: it only navigates. An htmx post comes from a stale tab.
-                error = str(exc) if request.htmx else ""
-            except services.QuizError as exc:
-                error = str(exc)
-        if request.htmx and action != "check":
-            # 200 even for a refusal: htmx swaps only successes, and the reason belongs
-            # beside the answer, in the status that screen readers announce. A saved
-            # answer also updates its slot in the question list (out of band).
-            saved = question.is_scored and not error
-            slot_state = {"number": slot, "answered": is_answer(form.answer()), "checked": False}
-            context = {"saved": saved, "error": error, "slot_state": slot_state if saved else None}
-            return render(request, "quizzes/take.html#autosave-reply", context)
-        if not request.htmx:
-            if error:
-                messages.error(request, error)
-            return redirect(_go_to(attempt, slot, request.POST.get("go", "")))
+    return render(request, "quizzes/take.html", _take_context(attempt, question, slot, now))
+
+
+def _answer(request: HttpRequest, attempt_id: int, now) -> HttpResponse:
+    """Save the posted answer: htmx autosave gets the save status back, Check (immediate
+    feedback) the locked question with its feedback, and a plain form post continues to
+    the slot or page it names. The attempt is read once, locked, for the save; only a
+    check reads the quiz."""
+    action = request.POST.get("action", "save")
+    checking = action == "check"
+    try:
+        with services.answering(attempt_id, request.user.pk, now, with_quiz=checking) as attempt:
+            if not attempt.in_progress:
+                return _leave_attempt(request, attempt)
+            slot = _slot(request, attempt)
+            question = services.question_with_choices(attempt.question_order[slot - 1])
+            form = AnswerForm(question, names_for_attempt(attempt), request.POST)
+            if not form.is_valid():
+                return HttpResponseBadRequest("That answer is not one of the options.")
+            error = ""
+            if question.is_scored:
+                try:
+                    services.store_response(attempt, question.pk, form.answer(), now, checking)
+                except services.AnswerLocked as exc:
+                    # A checked answer's inputs are disabled, so a plain post from its page
+                    # carries no answer: it only navigates. An htmx post comes from a stale
+                    # tab.
+                    error = str(exc) if request.htmx else ""
+                except services.QuizError as exc:
+                    error = str(exc)
+    except Attempt.DoesNotExist:
+        raise Http404 from None
+    if request.htmx and not checking:
+        # 200 even for a refusal: htmx swaps only successes, and the reason belongs beside
+        # the answer, in the status that screen readers announce. A saved answer also
+        # updates its slot in the question list (out of band).
+        saved = question.is_scored and not error
+        slot_state = {"number": slot, "answered": is_answer(form.answer()), "checked": False}
+        context = {"saved": saved, "error": error, "slot_state": slot_state if saved else None}
+        return render(request, "quizzes/take.html#autosave-reply", context)
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        return redirect(_go_to(attempt, slot, request.POST.get("go", "")))
+    # After Check the form is swapped whole (its slot in the question list with it), and
+    # focus goes to its outcome (see app.js).
     context = _take_context(attempt, question, slot, now)
-    # After Check the form is replaced, so focus goes to its outcome (see app.js).
-    context.update(error=error, action=request.POST.get("action", ""))
-    # The form is swapped whole only after Check (its slot in the question list with
-    # it); autosaves are answered with the status above.
-    template = "quizzes/take.html" + ("#check-reply" if request.htmx else "")
-    return render(request, template, context)
+    context.update(error=error, action=action)
+    return render(request, "quizzes/take.html#check-reply", context)
 
 
 def _take_context(attempt: Attempt, question: Question, slot: int, now) -> dict:
