@@ -8,6 +8,7 @@ bytes over the wire, GIFT-parser and lab timings, the exam burst (students signe
 then a second one where they sign in first), and a live classroom session.
 BENCH_DB, BENCH_PORT and BENCH_REDIS_URL keep two benches on one machine apart. `scripts/bench.py live` runs the live session alone;
 `scripts/bench.py pages [NAME …]` only the page table, for the pages named (all by default).
+BENCH_ROUNDS (default 3): how many times, in turn, each page of the table is measured.
 Every process it starts is stopped at the end.
 """
 
@@ -297,6 +298,59 @@ def main() -> None:
     print(f"\nResults written to {OUT / 'results.json'}")
 
 
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+
+
+def page_table(fixtures: dict) -> tuple[dict, dict]:
+    """The static reference and every page, each measured ROUNDS times, in turn: a slow
+    spell of a shared machine (its speed has been seen to halve for a minute) then lands
+    on one round of every page instead of on every round of one page. A page keeps its
+    round of median CPU per request, with the CPU of every round beside it, and its ratio
+    is the median of its rounds' ratios to the reference measured just before them."""
+    pages = fixtures["pages"]
+    # Warm every page once (caches, connections) before timing anything.
+    for path in [p for p, _ in pages.values()] + [fixtures["static_reference"]]:
+        urllib.request.urlopen(BASE + path).read()
+    references, runs = [], {name: [] for name in pages}
+    for _ in range(ROUNDS):
+        references.append(wrk(fixtures["static_reference"]))
+        for name, (path, env) in pages.items():
+            speed = machine_speed()
+            row = wrk(path, **env)
+            row |= {"path": path, "reference_rps": references[-1]["rps"], "loop_ms": speed}
+            runs[name].append(row)
+    rows = {}
+    for name, rounds in runs.items():
+        row = median_of(rounds, lambda run: run.get("cpu_ms", 0.0))
+        row["ratio"] = median([run["rps"] / run["reference_rps"] for run in rounds])
+        row["cpu_ms_rounds"] = [run.get("cpu_ms") for run in rounds]
+        row["loop_ms_rounds"] = [run["loop_ms"] for run in rounds]
+        rows[name] = row
+    return median_of(references, lambda run: run["rps"]), rows
+
+
+def machine_speed() -> float:
+    """Milliseconds of CPU that a fixed piece of Python (a million additions) takes now.
+    On a shared virtual machine this has been seen to double from one minute to the next,
+    and the CPU per request of every page with it: printed beside each round's CPU, it
+    tells a slower page from a slower machine."""
+    began = time.process_time()
+    total = 0
+    for number in range(1_000_000):
+        total += number
+    return (time.process_time() - began) * 1000
+
+
+def median(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2]
+
+
+def median_of(runs: list[dict], key) -> dict:
+    """The run whose `key` is the median (the upper one of an even number)."""
+    return dict(sorted(runs, key=key)[len(runs) // 2])
+
+
 def run_measurements(fixtures: dict) -> dict:
     from scripts.bench_setup import (
         exam_burst,
@@ -307,14 +361,7 @@ def run_measurements(fixtures: dict) -> dict:
     )
 
     pages = fixtures["pages"]
-    # Warm every page once (caches, connections) before timing anything.
-    for path in [p for p, _ in pages.values()] + [fixtures["static_reference"]]:
-        urllib.request.urlopen(BASE + path).read()
-    reference = wrk(fixtures["static_reference"])
-    rows = {}
-    for name, (path, env) in pages.items():
-        rows[name] = wrk(path, **env)
-        rows[name]["path"] = path
+    reference, rows = page_table(fixtures)
     weights = {
         "lesson_first_view_total": sum(
             wire_bytes(p) for p in [pages["lesson"][0], *fixtures["lesson_assets"]]
@@ -551,7 +598,7 @@ def print_pages(results: dict) -> None:
               "queries")  # fmt: skip
     print("{:<24}{:>8}{:>7}{:>8}{:>8}{:>8}{:>8}{:>7}{:>8}  targets".format(*header))
     for name, row in results["pages"].items():
-        ratio = row["rps"] / reference
+        ratio = row.get("ratio", row["rps"] / reference)
         queries = results["queries"].get(name, "-")
         cpu_ms = row.get("cpu_ms")
         targets = page_targets(name, ratio, cpu_ms, queries)
@@ -564,6 +611,25 @@ def print_pages(results: dict) -> None:
         )
     print("(CPU ms: gunicorn worker CPU time (utime+stime) during the run / requests served;")
     print(" queries: to render the page, the whole-page cache bypassed; BEGIN/COMMIT count)")
+    rounds = {
+        name: row["cpu_ms_rounds"]
+        for name, row in results["pages"].items()
+        if TARGETS.get(name, (None, None))[1] is not None and len(row.get("cpu_ms_rounds", [])) > 1
+    }
+    if rounds:
+        print(
+            f"Each page: the median of {len(next(iter(rounds.values())))} rounds taken in turn"
+            " (ratio: the median of each round's ratio to the reference measured just before it)."
+        )
+        for name, values in rounds.items():
+            loops = results["pages"][name]["loop_ms_rounds"]
+            print(
+                f"  {name}: CPU ms per round "
+                + " / ".join(f"{v:.2f}" for v in values)
+                + "  (the machine meanwhile: a million additions took "
+                + " / ".join(f"{v:.0f}" for v in loops)
+                + " ms)"
+            )
 
 
 def print_report(results: dict) -> None:
@@ -670,11 +736,8 @@ def main_pages_only(names: list[str]) -> None:
     fixtures["pages"] = {n: p for n, p in fixtures["pages"].items() if not names or n in names}
     server = start_server()
     try:
-        for path in [p for p, _ in fixtures["pages"].values()] + [fixtures["static_reference"]]:
-            urllib.request.urlopen(BASE + path).read()
-        results = {"reference": wrk(fixtures["static_reference"]), "pages": {}}
-        for name, (path, env) in fixtures["pages"].items():
-            results["pages"][name] = wrk(path, **env) | {"path": path}
+        reference, rows = page_table(fixtures)
+        results = {"reference": reference, "pages": rows}
         results["queries"] = query_counts(fixtures)
     finally:
         stop(server)
