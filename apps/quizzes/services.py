@@ -41,7 +41,7 @@ from apps.quizzes.models import (
     rubric_fraction,
 )
 from apps.quizzes.regrading import plan_regrade, translate_choice_order
-from apps.quizzes.signals import attempt_graded, question_answered, release_changed
+from apps.quizzes.signals import attempt_graded, questions_answered, release_changed
 
 
 class QuizError(Exception):
@@ -349,18 +349,20 @@ def _close(attempt: Attempt, now) -> None:
 
 
 def _announce_answers(attempt: Attempt, responses: list[Response]) -> None:
-    """Tell listeners (spaced review) how each answer graded on the spot went."""
-    for response in responses:
-        if response.fraction is None or not response.question.is_scored:
-            continue
-        question_answered.send(
-            sender=Response,
-            user=attempt.user,
-            question=response.question,
-            correct=response.fraction >= 1,
-            answered_at=attempt.submitted_at,
-            source="quiz",
-        )
+    """Tell listeners (spaced review) how the answers graded on the spot went, in one
+    message for the attempt (spaced review then records them in one transaction)."""
+    answers = [
+        (response.question, response.fraction >= 1)
+        for response in responses
+        if response.fraction is not None and response.question.is_scored
+    ]
+    questions_answered.send(
+        sender=Response,
+        user=attempt.user,
+        answers=answers,
+        answered_at=attempt.submitted_at,
+        source="quiz",
+    )
 
 
 def grade_essay(response: Response, grader, fraction: float, comment: str = "", now=None):
@@ -652,7 +654,7 @@ def retire_question(question: Question) -> None:
 
 def answer_check(lesson_check: LessonCheck, user, answer, now=None) -> CheckAnswer:
     """Grade an answer to a check inside a lesson. A signed-in student's answer replaces
-    their last one and, once committed, is announced on `question_answered` (source
+    their last one and, once committed, is announced on `questions_answered` (source
     "check"); an anonymous reader gets the same verdict and nothing is stored."""
     now = now or timezone.now()
     question = lesson_check.question
@@ -680,11 +682,10 @@ def answer_check(lesson_check: LessonCheck, user, answer, now=None) -> CheckAnsw
             },
         )
         transaction.on_commit(
-            lambda: question_answered.send(
+            lambda: questions_answered.send(
                 sender=LessonCheck,
                 user=user,
-                question=question,
-                correct=result.fraction >= 1,
+                answers=[(question, result.fraction >= 1)],
                 answered_at=now,
                 source="check",
             )

@@ -7,7 +7,7 @@ class ReviewConfig(AppConfig):
     verbose_name = "Spaced review"
 
     def ready(self):
-        from apps.quizzes.signals import question_answered
-        from apps.review.services import record_answer
+        from apps.quizzes.signals import questions_answered
+        from apps.review.services import record_answers
 
-        question_answered.connect(record_answer, dispatch_uid="review-record-answer")
+        questions_answered.connect(record_answers, dispatch_uid="review-record-answers")

@@ -161,8 +161,11 @@ def set_retention(user, retention: float, now: datetime | None = None) -> Review
     return chosen
 
 
-def _rate(card: Card, rating: int, now: datetime, source: str, retention: float) -> Card:
-    """Apply one rating to a locked card and log it."""
+RATED_FIELDS = ["state", "step", "stability", "difficulty", "due", "last_review", "version"]
+
+
+def _apply_rating(card: Card, rating: int, now: datetime, source: str, retention: float):
+    """One rating applied to a locked card in memory; returns its log entry, unsaved."""
     if card.last_review is not None and now < card.last_review:
         now = card.last_review  # an answer that reaches us late counts as given just now
     before_state, before_due, version = card.state, card.due, card.version
@@ -174,9 +177,7 @@ def _rate(card: Card, rating: int, now: datetime, source: str, retention: float)
     card.due = memory.due
     card.last_review = memory.last_review
     card.version = version + 1
-    card.save(update_fields=["state", "step", "stability", "difficulty", "due", "last_review",
-                             "version"])  # fmt: skip
-    ReviewLog.objects.create(
+    return ReviewLog(
         card=card,
         user_id=card.user_id,
         card_version=version,
@@ -188,6 +189,13 @@ def _rate(card: Card, rating: int, now: datetime, source: str, retention: float)
         due_after=card.due,
         reviewed_at=now,
     )
+
+
+def _rate(card: Card, rating: int, now: datetime, source: str, retention: float) -> Card:
+    """Apply one rating to a locked card and log it."""
+    log = _apply_rating(card, rating, now, source, retention)
+    card.save(update_fields=RATED_FIELDS)
+    log.save()
     return card
 
 
@@ -204,23 +212,35 @@ def rate_card(user, card_id: int, rating: int, version: int, now: datetime | Non
         return _rate(card, rating, now, ReviewLog.Source.REVIEW, retention_of(user)), True
 
 
-def record_answer(sender, *, user, question: Question, correct: bool, answered_at: datetime,
-                  source: str, **kwargs) -> None:  # fmt: skip
-    """A graded answer (quiz or check in a lesson) as a rating: a wrong one is Again, and
-    makes the question a card if it was not one; a right one is Good for a card the
-    question already has (a question answered right at once needs no review)."""
-    rating = Rating.GOOD if correct else Rating.AGAIN
+def record_answers(sender, *, user, answers: list[tuple[Question, bool]],
+                   answered_at: datetime, source: str, **kwargs) -> None:  # fmt: skip
+    """Graded answers (a submitted quiz's, or a check's in a lesson) as ratings, in order:
+    a wrong one is Again, and makes the question a card if it was not one; a right one is
+    Good for a card the question already has (a question answered right at once needs no
+    review). One transaction and five queries for a whole quiz, however long."""
+    if not answers:
+        return
+    wrong = {question.pk for question, correct in answers if not correct}
     with transaction.atomic():
-        if correct:
-            card = Card.objects.of(user).filter(question=question).select_for_update().first()
-            if card is None:
-                return
-        else:
-            card, _ = Card.objects.get_or_create(
-                user=user,
-                question=question,
-                defaults={"kind": Card.Kind.QUESTION, "due": answered_at,
-                          "introduced_at": answered_at},
-            )  # fmt: skip
-            card = Card.objects.select_for_update().get(pk=card.pk)
-        _rate(card, rating, answered_at, source, retention_of(user))
+        # A card for every question answered wrongly that has none yet (another tab may
+        # make one meanwhile: the constraint keeps it to one).
+        Card.objects.bulk_create(
+            [
+                Card(user=user, question_id=pk, kind=Card.Kind.QUESTION, due=answered_at,
+                     introduced_at=answered_at)
+                for pk in wrong
+            ],
+            ignore_conflicts=True,
+        )  # fmt: skip
+        asked = {question.pk for question, _ in answers}
+        cards = Card.objects.of(user).filter(question__in=asked).select_for_update()
+        cards = {card.question_id: card for card in cards}
+        retention = retention_of(user)
+        logs = [
+            _apply_rating(cards[question.pk], Rating.GOOD if correct else Rating.AGAIN,
+                          answered_at, source, retention)
+            for question, correct in answers
+            if question.pk in cards
+        ]  # fmt: skip
+        Card.objects.bulk_update(list(cards.values()), RATED_FIELDS)
+        ReviewLog.objects.bulk_create(logs)

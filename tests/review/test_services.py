@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 
 from apps.lessons.models import GlossaryTerm
 from apps.quizzes import services as quizzes
-from apps.quizzes.signals import question_answered
+from apps.quizzes.signals import questions_answered
 from apps.review import services
 from apps.review.models import Card, Rating, ReviewLog, ReviewSettings
 from tests.quizzes.conftest import choice_id, questions_by_title, quiz_from_gift
@@ -171,12 +171,44 @@ def test_a_graded_quiz_feeds_review_wrong_is_again_right_is_good(
 
     # Right the next time: Good, on the same card.
     later = submitted + timedelta(days=2)
-    question_answered.send(sender=None, user=alice, question=q["single"], correct=True,
-                           answered_at=later, source="check")  # fmt: skip
+    questions_answered.send(sender=None, user=alice, answers=[(q["single"], True)],
+                            answered_at=later, source="check")  # fmt: skip
     card.refresh_from_db()
     assert [(r.rating, r.source) for r in card.log.order_by("reviewed_at")] == [
         (Rating.AGAIN, "quiz"), (Rating.GOOD, "check")]  # fmt: skip
     assert card.due == expected_after([(1, submitted), (3, later)]).due
+
+
+def many_choice_quiz(slug: str, count: int):
+    gift = "\n\n".join(f"::q{n}:: Pick one {{=Right ~Wrong}}" for n in range(count))
+    return quiz_from_gift(gift, slug=slug)
+
+
+@pytest.mark.parametrize("count", [4, 24])
+def test_a_submitted_quiz_is_recorded_in_one_pass_whatever_its_length(
+    content, alice, count, django_assert_num_queries
+):
+    """A class submitting at the end of an exam: each submission's answers become
+    ratings in one transaction of a fixed number of queries (it was six per question)."""
+    quiz = many_choice_quiz(f"long-{count}", count)
+    questions = list(quiz.questions.order_by("position"))
+    half = count // 2
+    for question in questions[:2]:  # two already have cards: one is answered right now
+        Card.objects.create(user=alice, kind="question", question=question, due=T0,
+                            introduced_at=T0)  # fmt: skip
+    # Wrong on the first half (a card each, two of them existing), right on the rest
+    # (the second existing card is among them: Good; the others need none).
+    questions[1], questions[half] = questions[half], questions[1]
+    answers = [(q, n >= half) for n, q in enumerate(questions)]
+    # SAVEPOINT, the new cards, the cards read and locked, the retention, the cards
+    # updated, the log written, RELEASE.
+    with django_assert_num_queries(7):
+        questions_answered.send(sender=None, user=alice, answers=answers, answered_at=T0,
+                                source="quiz")  # fmt: skip
+    cards = Card.objects.filter(user=alice, kind="question")
+    assert cards.count() == half + 1
+    ratings = sorted(ReviewLog.objects.filter(user=alice).values_list("rating", flat=True))
+    assert ratings == [Rating.AGAIN] * half + [Rating.GOOD]
 
 
 def test_due_count_counts_what_is_due_by_the_end_of_the_day(content, alice, bob):

@@ -13,7 +13,7 @@ from django.urls import reverse
 from apps.lessons.models import Lesson
 from apps.quizzes.models import CheckAnswer, LessonCheck
 from apps.quizzes.presentation import names_for_check
-from apps.quizzes.signals import question_answered
+from apps.quizzes.signals import questions_answered
 from tests.quizzes.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -22,15 +22,15 @@ HX = {"HTTP_HX_REQUEST": "true"}
 
 @pytest.fixture
 def announced():
-    """What question_answered carried, in order."""
+    """What questions_answered carried, in order."""
     sent = []
 
     def receive(sender, **kwargs):
         sent.append(kwargs)
 
-    question_answered.connect(receive, dispatch_uid="test-announced")
+    questions_answered.connect(receive, dispatch_uid="test-announced")
     yield sent
-    question_answered.disconnect(dispatch_uid="test-announced")
+    questions_answered.disconnect(dispatch_uid="test-announced")
 
 
 def lesson_and_check(slug="two-views-of-security", number=1):
@@ -90,15 +90,16 @@ def test_a_student_answers_with_htmx_and_gets_the_verdict_and_explanation(
     kept = CheckAnswer.objects.get(user=alice, lesson_check=check)
     assert (kept.fraction, kept.question_id) == (0.0, check.question_id)
     assert len(announced) == 1
-    assert announced[0]["source"] == "check" and announced[0]["correct"] is False
-    assert announced[0]["question"].pk == check.question_id and announced[0]["user"] == alice
+    [(question, correct)] = announced[0]["answers"]
+    assert announced[0]["source"] == "check" and correct is False
+    assert question.pk == check.question_id and announced[0]["user"] == alice
 
     with django_capture_on_commit_callbacks(execute=True):
         client.post(check_url(check), answer_for(alice, check, right=True), **HX)
     kept.refresh_from_db()
     assert kept.fraction == 1.0  # the last answer replaces the first, one row per check
     assert CheckAnswer.objects.filter(user=alice).count() == 1
-    assert [a["correct"] for a in announced] == [False, True]
+    assert [a["answers"][0][1] for a in announced] == [False, True]
 
 
 def test_a_plain_post_returns_to_the_check_and_the_lesson_shows_the_last_answer(
