@@ -18,6 +18,7 @@ import os
 import re
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -322,7 +323,7 @@ def page_table(fixtures: dict) -> tuple[dict, dict]:
     rows = {}
     for name, rounds in runs.items():
         row = median_of(rounds, lambda run: run.get("cpu_ms", 0.0))
-        row["ratio"] = median([run["rps"] / run["reference_rps"] for run in rounds])
+        row["ratio"] = statistics.median_high(run["rps"] / run["reference_rps"] for run in rounds)
         row["cpu_ms_rounds"] = [run.get("cpu_ms") for run in rounds]
         row["loop_ms_rounds"] = [run["loop_ms"] for run in rounds]
         rows[name] = row
@@ -339,11 +340,6 @@ def machine_speed() -> float:
     for number in range(1_000_000):
         total += number
     return (time.process_time() - began) * 1000
-
-
-def median(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[len(ordered) // 2]
 
 
 def median_of(runs: list[dict], key) -> dict:
@@ -598,7 +594,7 @@ def print_pages(results: dict) -> None:
               "queries")  # fmt: skip
     print("{:<24}{:>8}{:>7}{:>8}{:>8}{:>8}{:>8}{:>7}{:>8}  targets".format(*header))
     for name, row in results["pages"].items():
-        ratio = row.get("ratio", row["rps"] / reference)
+        ratio = row["ratio"]
         queries = results["queries"].get(name, "-")
         cpu_ms = row.get("cpu_ms")
         targets = page_targets(name, ratio, cpu_ms, queries)
@@ -611,18 +607,14 @@ def print_pages(results: dict) -> None:
         )
     print("(CPU ms: gunicorn worker CPU time (utime+stime) during the run / requests served;")
     print(" queries: to render the page, the whole-page cache bypassed; BEGIN/COMMIT count)")
-    rounds = {
-        name: row["cpu_ms_rounds"]
-        for name, row in results["pages"].items()
-        if TARGETS.get(name, (None, None))[1] is not None and len(row.get("cpu_ms_rounds", [])) > 1
-    }
-    if rounds:
+    if ROUNDS > 1:
         print(
-            f"Each page: the median of {len(next(iter(rounds.values())))} rounds taken in turn"
+            f"Each page: the median of {ROUNDS} rounds taken in turn"
             " (ratio: the median of each round's ratio to the reference measured just before it)."
         )
-        for name, values in rounds.items():
-            loops = results["pages"][name]["loop_ms_rounds"]
+    for name, row in results["pages"].items():
+        if ROUNDS > 1 and TARGETS.get(name, (None, None))[1] is not None:
+            values, loops = row["cpu_ms_rounds"], row["loop_ms_rounds"]
             print(
                 f"  {name}: CPU ms per round "
                 + " / ".join(f"{v:.2f}" for v in values)

@@ -300,14 +300,15 @@ LINK_RELATED = ("course__context__deployment__registration", "quiz")
 def queue_scores_for_attempt(sender, attempt: Attempt, **kwargs) -> None:
     """Receiver of quizzes' attempt_graded: queue the student's score on every graded link
     of that quiz in the courses they study in, then try to send at once."""
-    links = GradedLink.objects.filter(
-        quiz_id=attempt.quiz_id,
-        course__roles__user_id=attempt.user_id,
-        course__roles__role=CourseRole.Role.STUDENT,
-    )
     # Most graded attempts have no link at all (a quiz taken on the site): a plain query
     # says so, sparing them the five joins of the links' full read (1.8 -> 0.75 ms).
-    ids = list(links.values_list("pk", flat=True))
+    ids = list(
+        GradedLink.objects.filter(
+            quiz_id=attempt.quiz_id,
+            course__roles__user_id=attempt.user_id,
+            course__roles__role=CourseRole.Role.STUDENT,
+        ).values_list("pk", flat=True)
+    )
     if not ids:
         return
     links = GradedLink.objects.filter(pk__in=ids).select_related(*LINK_RELATED)
