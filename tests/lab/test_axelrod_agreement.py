@@ -4,6 +4,7 @@ the same moves and scores in every match, and the same tournament ranking.
 axelrod is a test-only dependency. Locally a missing axelrod skips this module; in CI
 (CI=true) it fails, so CI can never pass by skipping it."""
 
+import functools
 import itertools
 import os
 
@@ -13,8 +14,11 @@ from apps.lab.engine import STANDARD_PAYOFFS, Payoffs, play_match, tournament
 from apps.lab.rounds import Levers, resolve, strategy_move
 
 
-def _require_axelrod():
-    """The axelrod module: skip without it locally, fail without it in CI."""
+@functools.cache
+def axelrod():
+    """The axelrod module: skip without it locally, fail without it in CI. Imported by the
+    first test that plays it, not when the module is collected: the import takes some 4 s
+    of CPU, which a test process that runs none of these tests need not pay."""
     if os.environ.get("CI") != "true":
         return pytest.importorskip("axelrod")
     try:
@@ -24,17 +28,22 @@ def _require_axelrod():
     return axelrod
 
 
-axl = _require_axelrod()
-
+# Our strategy's slug -> the name of its axelrod counterpart.
 COUNTERPARTS = {
-    "always-cooperate": axl.Cooperator,
-    "always-defect": axl.Defector,
-    "tit-for-tat": axl.TitForTat,
-    "grim-trigger": axl.Grudger,
-    "win-stay-lose-shift": axl.WinStayLoseShift,
-    "tit-for-two-tats": axl.TitFor2Tats,
-    "suspicious-tit-for-tat": axl.SuspiciousTitForTat,
+    "always-cooperate": "Cooperator",
+    "always-defect": "Defector",
+    "tit-for-tat": "TitForTat",
+    "grim-trigger": "Grudger",
+    "win-stay-lose-shift": "WinStayLoseShift",
+    "tit-for-two-tats": "TitFor2Tats",
+    "suspicious-tit-for-tat": "SuspiciousTitForTat",
 }
+
+
+def player(slug):
+    return getattr(axelrod(), COUNTERPARTS[slug])()
+
+
 SLUGS = list(COUNTERPARTS)
 PAYOFF_SETS = [
     STANDARD_PAYOFFS,
@@ -44,22 +53,24 @@ PAYOFF_SETS = [
 
 
 def axelrod_game(payoffs):
-    return axl.Game(r=payoffs.R, s=payoffs.S, t=payoffs.T, p=payoffs.P)
+    return axelrod().Game(r=payoffs.R, s=payoffs.S, t=payoffs.T, p=payoffs.P)
 
 
 def axelrod_tournament(slugs, payoffs, turns):
-    players = [COUNTERPARTS[slug]() for slug in slugs]
+    players = [player(slug) for slug in slugs]
     game = axelrod_game(payoffs)
-    return axl.Tournament(players, game=game, turns=turns, repetitions=1).play(progress_bar=False)
+    return (
+        axelrod()
+        .Tournament(players, game=game, turns=turns, repetitions=1)
+        .play(progress_bar=False)
+    )
 
 
 @pytest.mark.parametrize("payoffs", PAYOFF_SETS)
 @pytest.mark.parametrize("turns", [1, 5, 200])
 def test_every_match_has_the_same_moves_and_scores(payoffs, turns):
     for a, b in itertools.product(SLUGS, repeat=2):
-        theirs = axl.Match(
-            (COUNTERPARTS[a](), COUNTERPARTS[b]()), turns=turns, game=axelrod_game(payoffs)
-        )
+        theirs = axelrod().Match((player(a), player(b)), turns=turns, game=axelrod_game(payoffs))
         played = theirs.play()
         ours = play_match(a, b, payoffs, rounds=turns)
         assert [(str(x), str(y)) for x, y in played] == list(ours.moves), (a, b)
@@ -72,7 +83,7 @@ def test_every_match_has_the_same_moves_and_scores(payoffs, turns):
 def test_tournaments_rank_and_score_alike(payoffs, turns, order):
     slugs = SLUGS if order == "given" else SLUGS[::-1]
     results = axelrod_tournament(slugs, payoffs, turns)
-    names = [str(COUNTERPARTS[slug]()) for slug in slugs]
+    names = [str(player(slug)) for slug in slugs]
 
     # axelrod plays self-interactions but leaves them out of scores and ranking.
     without_self = tournament(slugs, payoffs, rounds=turns, self_play=False)
@@ -94,9 +105,7 @@ def test_rounds_played_one_at_a_time_as_in_solo_and_live_play_agree(payoffs):
     sanction, that agrees with axelrod too."""
     levers = Levers(T=payoffs.T, R=payoffs.R, P=payoffs.P, S=payoffs.S)
     for a, b in itertools.product(SLUGS, repeat=2):
-        played = axl.Match(
-            (COUNTERPARTS[a](), COUNTERPARTS[b]()), turns=30, game=axelrod_game(payoffs)
-        )
+        played = axelrod().Match((player(a), player(b)), turns=30, game=axelrod_game(payoffs))
         expected = played.play()
         a_moves, b_moves, a_saw, b_saw, totals = [], [], [], [], [0.0, 0.0]
         for number in range(30):
