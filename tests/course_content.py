@@ -2,8 +2,10 @@
 
 Loading parses and renders every file (seconds of work); a test only needs the rows. The
 first load into a database without content records the rows it wrote, and later tests
-get the same rows copied back in with bulk inserts, inside their own transaction like
-anything else they write.
+get the same rows copied back in, inside their own transaction like anything else they
+write: on PostgreSQL with COPY, in the format COPY wrote them out (a tenth of a second
+less than bulk inserts, for each of the hundred-odd tests that ask for the content), else
+with bulk inserts.
 """
 
 from django.apps import apps
@@ -16,6 +18,10 @@ from django.db import connection
 CONTENT_APPS = {"lessons", "cases", "quizzes", "site", "lab", "reversion"}
 
 _recorded: list[tuple] | None = None
+# PostgreSQL: (table, columns, rows in COPY's text format) per recorded model, and the ids
+# the content types they name had when they were written out.
+_copied: list[tuple[str, str, bytes]] | None = None
+_copied_types: dict[tuple, int] = {}
 
 
 def _content_models():
@@ -27,12 +33,15 @@ def _content_models():
 
 
 def _holds_content() -> bool:
-    return any(model._base_manager.exists() for model in _content_models())
+    tables = [connection.ops.quote_name(m._meta.db_table) for m in _content_models()]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + " OR ".join(f"EXISTS (SELECT 1 FROM {t})" for t in tables))
+        return bool(cursor.fetchone()[0])
 
 
 def load_course_content() -> None:
     """Make the course content present in the test database, as `make run` loads it."""
-    global _recorded
+    global _recorded, _copied
     if _holds_content():
         call_command("load_content", verbosity=0)  # on top of what a test made: the real path
     elif _recorded is not None:
@@ -40,6 +49,8 @@ def load_course_content() -> None:
     else:
         call_command("load_content", verbosity=0)
         _recorded = _record()
+        if connection.vendor == "postgresql":
+            _copied = _copy_out(_recorded)
 
 
 def _record() -> list[tuple]:
@@ -97,13 +108,41 @@ def _in_dependency_order(models: list) -> list:
     return ordered
 
 
+def _copy_out(recorded: list[tuple]) -> list[tuple[str, str, bytes]]:
+    copied = []
+    with connection.cursor() as cursor:
+        for model, _names, rows, typed in recorded:
+            table = connection.ops.quote_name(model._meta.db_table)
+            columns = ", ".join(
+                connection.ops.quote_name(field.column) for field in model._meta.concrete_fields
+            )
+            pk = connection.ops.quote_name(model._meta.pk.column)
+            query = f"COPY (SELECT {columns} FROM {table} ORDER BY {pk}) TO STDOUT"
+            with cursor.copy(query) as copy:
+                copied.append((table, columns, b"".join(bytes(block) for block in copy)))
+            for row in rows:
+                for i in typed:
+                    if row[i] is not None:
+                        _copied_types[row[i]] = _type_id(row[i])
+    return copied
+
+
 def _copy_back(recorded: list[tuple]) -> None:
     # Foreign keys are checked at commit on PostgreSQL and SQLite alike, so order is free.
     ContentType.objects.clear_cache()  # the table may have been emptied since
-    for model, names, rows, typed in recorded:
-        model._base_manager.bulk_create(
-            [model(**dict(zip(names, _swap(row, typed, _type_id), strict=True))) for row in rows]
-        )
+    if _copied is not None and all(_type_id(k) == pk for k, pk in _copied_types.items()):
+        with connection.cursor() as cursor:
+            for table, columns, data in _copied:
+                with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                    copy.write(data)
+    else:
+        for model, names, rows, typed in recorded:
+            model._base_manager.bulk_create(
+                [
+                    model(**dict(zip(names, _swap(row, typed, _type_id), strict=True)))
+                    for row in rows
+                ]
+            )
     # The ids were given explicitly; move each sequence past them so later inserts fit.
     models = [model for model, *_ in recorded]
     with connection.cursor() as cursor:
