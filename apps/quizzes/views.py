@@ -30,6 +30,7 @@ from apps.quizzes.models import (
     scores_shown,
 )
 from apps.quizzes.presentation import (
+    SlotState,
     marking_criteria,
     names_for_attempt,
     review_items,
@@ -213,7 +214,7 @@ def _answer(request: HttpRequest, attempt_id: int, now) -> HttpResponse:
         # the answer, in the status that screen readers announce. A saved answer also
         # updates its slot in the question list (out of band).
         saved = question.is_scored and not error
-        slot_state = {"number": slot, "answered": is_answer(form.answer()), "checked": False}
+        slot_state = SlotState(slot, None, is_answer(form.answer()), False, question.is_scored)
         context = {"saved": saved, "error": error, "slot_state": slot_state if saved else None}
         return render(request, "quizzes/take.html#autosave-reply", context)
     if not request.htmx:
