@@ -1,7 +1,7 @@
 """The engine agrees with the axelrod research library on the deterministic strategies:
 the same moves and scores in every match, and the same tournament ranking.
 
-axelrod is a test-only dependency. Locally a missing axelrod skips this module; in CI
+axelrod is a test-only dependency. Locally a missing axelrod skips these tests; in CI
 (CI=true) it fails, so CI can never pass by skipping it."""
 
 import functools
