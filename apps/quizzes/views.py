@@ -93,9 +93,10 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
         if rules.attempts_allowed:
             used = sum(a.counted for a in attempts)
             attempts_left = max(0, rules.attempts_allowed - used)
-        # Only attempts not abandoned can hold a grade: a student who has none (everyone,
-        # when an exam starts) is spared the grade's three queries.
-        if scores_visible and any(a.counted for a in attempts):
+        # Only a submitted attempt holds a grade, or an open one past its deadline (which
+        # the grade's queries close first): a student with neither (everyone as an exam
+        # starts, and in the middle of their first attempt) is spared those queries.
+        if scores_visible and any(a.may_hold_grade(now) for a in attempts):
             kept = grades.kept_grade(request.user, quiz)
     context = {
         "quiz": quiz,

@@ -105,3 +105,6 @@ def test_an_exam_start_reads_no_grade_and_the_attempts_once(
         assert client.get(f"/quizzes/{quiz.slug}/").status_code == 200
     with django_assert_max_num_queries(QUERIES_START):
         assert client.post(f"/quizzes/{quiz.slug}/start/").status_code == 302
+    # Back to the intro in the middle of that first attempt: still no grade to read.
+    with django_assert_max_num_queries(QUERIES_INTRO):
+        assert "Continue" in client.get(f"/quizzes/{quiz.slug}/").content.decode()

@@ -281,6 +281,24 @@ def test_the_intro_shows_attempt_history_and_the_kept_grade(alice):
     assert "Grade kept (highest grade): <strong>13%</strong>" in page
     assert page.count("Review<span") == 2
     assert "13%" in client.get("/quizzes/").content.decode()
+    # A third attempt under way leaves the grade kept on the intro.
+    services.start_attempt(quiz, alice)
+    page = client.get("/quizzes/history/").content.decode()
+    assert "Grade kept (highest grade): <strong>13%</strong>" in page and "Continue" in page
+
+
+def test_the_intro_grades_an_attempt_left_open_past_its_deadline(alice):
+    """The student's only attempt ran out of time with nobody on the page: the intro
+    closes it at its deadline and shows the grade it earned."""
+    quiz = quiz_from_gift(slug="ran-out", time_limit=1)
+    qs = questions_by_title(quiz)
+    attempt = services.start_attempt(quiz, alice)
+    services.save_response(attempt, qs["single"].pk, choice_id(qs["single"], "Realism"))
+    Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() - timedelta(minutes=5))
+    page = client_for(alice).get("/quizzes/ran-out/").content.decode()
+    assert "Grade kept" in page and "<strong>13%</strong>" in page
+    attempt.refresh_from_db()
+    assert attempt.state == Attempt.State.SUBMITTED and attempt.timed_out
 
 
 def test_the_review_shows_answers_correct_answers_feedback_and_explanation(alice, quiz):
