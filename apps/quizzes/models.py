@@ -798,11 +798,6 @@ class Attempt(models.Model):
     def is_overdue(self, now) -> bool:
         return self.deadline is not None and now > self.deadline + GRACE
 
-    def may_hold_grade(self, now) -> bool:
-        """Submitted, or open past its deadline (closing it, as the grade's queries do
-        first, submits it): an attempt under way or voided holds no grade yet."""
-        return self.state == self.State.SUBMITTED or (self.in_progress and self.is_overdue(now))
-
     @property
     def percent(self) -> float | None:
         if self.score is None or self.state != self.State.SUBMITTED:

@@ -88,15 +88,19 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
     scores_visible = quiz.scores_visible(now, rules)
     attempts, open_attempt, attempts_left, kept = [], None, None, None
     if request.user.is_authenticated:
-        attempts = list(quiz.attempts.filter(user=request.user).order_by("number"))
+        # An attempt whose time ran out while nobody was on its page is closed first, as
+        # the take page would, so the list shows it graded rather than open.
+        attempts = [
+            services.close_if_overdue(attempt, now)
+            for attempt in quiz.attempts.filter(user=request.user).order_by("number")
+        ]
         open_attempt = next((a for a in attempts if a.in_progress), None)
         if rules.attempts_allowed:
             used = sum(a.counted for a in attempts)
             attempts_left = max(0, rules.attempts_allowed - used)
-        # Only a submitted attempt holds a grade, or an open one past its deadline (which
-        # the grade's queries close first): a student with neither (everyone as an exam
-        # starts, and in the middle of their first attempt) is spared those queries.
-        if scores_visible and any(a.may_hold_grade(now) for a in attempts):
+        # Only a submitted attempt holds a grade: a student with none (everyone as an exam
+        # starts, and in the middle of their first attempt) is spared the grade's queries.
+        if scores_visible and any(a.state == Attempt.State.SUBMITTED for a in attempts):
             kept = grades.kept_grade(request.user, quiz)
     context = {
         "quiz": quiz,

@@ -289,7 +289,7 @@ def test_the_intro_shows_attempt_history_and_the_kept_grade(alice):
 
 def test_the_intro_grades_an_attempt_left_open_past_its_deadline(alice):
     """The student's only attempt ran out of time with nobody on the page: the intro
-    closes it at its deadline and shows the grade it earned."""
+    closes it at its deadline, lists it as done and shows the grade it earned."""
     quiz = quiz_from_gift(slug="ran-out", time_limit=1)
     qs = questions_by_title(quiz)
     attempt = services.start_attempt(quiz, alice)
@@ -297,6 +297,7 @@ def test_the_intro_grades_an_attempt_left_open_past_its_deadline(alice):
     Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() - timedelta(minutes=5))
     page = client_for(alice).get("/quizzes/ran-out/").content.decode()
     assert "Grade kept" in page and "<strong>13%</strong>" in page
+    assert "Continue" not in page and "Review<span" in page
     attempt.refresh_from_db()
     assert attempt.state == Attempt.State.SUBMITTED and attempt.timed_out
 
