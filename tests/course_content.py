@@ -19,7 +19,7 @@ CONTENT_APPS = {"lessons", "cases", "quizzes", "site", "lab", "reversion"}
 
 _recorded: list[tuple] | None = None
 # PostgreSQL: (table, columns, rows in COPY's text format) per recorded model, and the ids
-# the content types they name had when they were written out.
+# the content types they name had when they were written out (natural key -> id).
 _copied: list[tuple[str, str, bytes]] | None = None
 _copied_types: dict[tuple, int] = {}
 
@@ -41,7 +41,7 @@ def _holds_content() -> bool:
 
 def load_course_content() -> None:
     """Make the course content present in the test database, as `make run` loads it."""
-    global _recorded, _copied
+    global _recorded, _copied, _copied_types
     if _holds_content():
         call_command("load_content", verbosity=0)  # on top of what a test made: the real path
     elif _recorded is not None:
@@ -50,7 +50,7 @@ def load_course_content() -> None:
         call_command("load_content", verbosity=0)
         _recorded = _record()
         if connection.vendor == "postgresql":
-            _copied = _copy_out(_recorded)
+            _copied, _copied_types = _copy_out(_recorded)
 
 
 def _record() -> list[tuple]:
@@ -108,8 +108,8 @@ def _in_dependency_order(models: list) -> list:
     return ordered
 
 
-def _copy_out(recorded: list[tuple]) -> list[tuple[str, str, bytes]]:
-    copied = []
+def _copy_out(recorded: list[tuple]) -> tuple[list[tuple[str, str, bytes]], dict[tuple, int]]:
+    copied, types = [], {}
     with connection.cursor() as cursor:
         for model, _names, rows, typed in recorded:
             table = connection.ops.quote_name(model._meta.db_table)
@@ -123,8 +123,8 @@ def _copy_out(recorded: list[tuple]) -> list[tuple[str, str, bytes]]:
             for row in rows:
                 for i in typed:
                     if row[i] is not None:
-                        _copied_types[row[i]] = _type_id(row[i])
-    return copied
+                        types[row[i]] = _type_id(row[i])
+    return copied, types
 
 
 def _copy_back(recorded: list[tuple]) -> None:

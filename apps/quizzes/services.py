@@ -187,7 +187,7 @@ def start_attempt(quiz: Quiz, user, now=None) -> Attempt:
 def _lock(attempt: Attempt) -> Attempt:
     """The attempt read afresh, its row locked until the transaction ends. Its quiz is the
     copy the caller holds, if any, else read when first asked for: the lock is on the
-    attempt alone, and joining the quiz to every autosave's lock would cost a third of it."""
+    attempt alone, and joining the quiz's thirty columns would cost a third of it."""
     locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
     if Attempt.quiz.is_cached(attempt):
         locked.quiz = attempt.quiz
